@@ -1,0 +1,336 @@
+"""Load stage: read a budget folder into a `Budget`, checking the raw files on the way.
+
+Frictionless checks types, constraints and keys (see validate.py). This module checks what frictionless
+accepts but a published budget must not contain: files that are not strict UTF-8, a BOM, headers that differ
+from the schema, ragged rows, and numbers written as `1e3`, `NaN`, ` 12 `, `1,234.00` or with more or fewer
+than two decimal places for amounts. Every problem becomes a `Finding` naming file, line, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .model import Budget, CodeList, Field, Finding, Resource, Table, TableNote, Text, Value
+from .paths import SLUG, is_safe_relative_path
+
+DESCRIPTOR = "datapackage.json"
+MAX_DESCRIPTOR_BYTES = 1_000_000
+# A department's largest table has a few hundred rows; 20 MB is far beyond any real budget and keeps a
+# hostile or runaway file from being read into memory.
+MAX_CSV_BYTES = 20_000_000
+MAX_ROWS = 100_000
+
+AMOUNT_TEXT = re.compile(r"-?(0|[1-9]\d*)\.\d\d")
+NUMBER_TEXT = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
+INTEGER_TEXT = re.compile(r"-?(0|[1-9]\d*)")
+
+
+class LoadError(Exception):
+    """Raised inside this module; turned into a Finding at its edge."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.format())
+        self.finding = finding
+
+
+def discover(datasets_dir: Path) -> list[Path]:
+    """Budget folders under `datasets_dir`, sorted, each holding a datapackage.json."""
+    if not datasets_dir.is_dir():
+        return []
+    return sorted(p for p in datasets_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def read_json(path: Path, dataset: str, rel: str) -> dict[str, Any]:
+    def fail(message: str, line: int | None = None) -> LoadError:
+        return LoadError(Finding("error", "descriptor", dataset, message, file=rel, line=line))
+
+    if not path.is_file():
+        raise fail("file is missing")
+    if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+        raise fail(f"file is larger than {MAX_DESCRIPTOR_BYTES:,} bytes")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"not valid UTF-8 (byte {exc.start})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise fail(f"malformed JSON: {exc.msg} at column {exc.colno}", exc.lineno) from None
+    if not isinstance(data, dict):
+        raise fail("must be a JSON object")
+    return data
+
+
+def text_of(obj: dict[str, Any], key: str) -> Text:
+    """A descriptor's Chinese property and its English twin in x_i18n.en."""
+    zh = obj.get(key, "")
+    en = obj.get("x_i18n", {}).get("en", {}).get(key, "") if isinstance(obj.get("x_i18n"), dict) else ""
+    return Text(zh if isinstance(zh, str) else "", en if isinstance(en, str) else "")
+
+
+def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
+    """Read one budget folder. Returns the budget (None if unusable) and every problem found."""
+    slug = folder.name
+    try:
+        descriptor = read_json(folder / DESCRIPTOR, slug, DESCRIPTOR)
+        check_descriptor(descriptor, slug)
+    except LoadError as exc:
+        return None, [exc.finding]
+    findings: list[Finding] = []
+    resources: dict[str, Resource] = {}
+    for entry in descriptor["resources"]:
+        try:
+            resources[entry["name"]] = load_resource(folder, slug, entry, findings)
+        except LoadError as exc:
+            findings.append(exc.finding)
+    tables = [table_from(t) for t in descriptor["x_tables"]]
+    for t in tables:
+        for name in t.resources:
+            if name not in {r["name"] for r in descriptor["resources"]}:
+                findings.append(Finding("error", "descriptor", slug, f"table {t.id} lists unknown resource "
+                                        f"'{name}'", file=DESCRIPTOR))
+    narrative = {}
+    for lang, rel in sorted(descriptor.get("x_narrative", {}).items()):
+        try:
+            narrative[lang] = read_text(folder, slug, rel)
+        except LoadError as exc:
+            findings.append(exc.finding)
+    if any(f.severity == "error" for f in findings):
+        return None, findings
+    info = descriptor["x_budget"]
+    source = descriptor.get("x_source", {})
+    budget = Budget(
+        slug=slug,
+        root=folder,
+        title=text_of(descriptor, "title"),
+        description=text_of(descriptor, "description"),
+        department_id=info["department_id"],
+        department=Text(info["department"], info.get("department_en", "")),
+        region=Text(info.get("region", ""), info.get("region_en", "")),
+        year=int(info["year"]),
+        unit=info.get("unit", "万元"),
+        licence=descriptor["licenses"][0],
+        source_file=source.get("file", ""),
+        source_sha256=source.get("sha256", ""),
+        source_title=(descriptor.get("sources") or [{}])[0].get("title", ""),
+        narrative=narrative,
+        tables=tuple(tables),
+        resources=resources,
+        codelists=dict(info.get("codelists", {})),
+        rulesets=tuple(descriptor.get("x_rulesets", [])),
+        rules=tuple(descriptor.get("x_rules", [])),
+        descriptor=descriptor,
+    )
+    return budget, findings
+
+
+REQUIRED_BUDGET_KEYS = ("department_id", "department", "year")
+
+
+def check_descriptor(d: dict[str, Any], slug: str) -> None:
+    """Refuse a descriptor whose shape the rest of the build relies on."""
+
+    def fail(message: str) -> LoadError:
+        return LoadError(Finding("error", "descriptor", slug, message, file=DESCRIPTOR))
+
+    if not SLUG.fullmatch(slug):
+        raise fail(f"folder name '{slug[:80]}' is not a valid dataset slug (lowercase letters, digits, '-')")
+    if d.get("name") != slug:
+        raise fail(f"'name' must equal the folder name '{slug}', found {str(d.get('name'))[:80]!r}")
+    for key in ("title", "description"):
+        if not isinstance(d.get(key), str) or not d[key].strip():
+            raise fail(f"'{key}' must be a non-empty Chinese string")
+        if not text_of(d, key).en:
+            raise fail(f"'x_i18n.en.{key}' (English {key}) is missing")
+    if not isinstance(d.get("licenses"), list) or not d["licenses"] or not isinstance(d["licenses"][0], dict):
+        raise fail("'licenses' must list at least one licence")
+    info = d.get("x_budget")
+    if not isinstance(info, dict) or any(k not in info for k in REQUIRED_BUDGET_KEYS):
+        raise fail("'x_budget' must give " + ", ".join(REQUIRED_BUDGET_KEYS))
+    if not SLUG.fullmatch(str(info["department_id"])):
+        raise fail("'x_budget.department_id' must be a slug (lowercase letters, digits, '-')")
+    if not isinstance(info["year"], int) or not 1949 < info["year"] < 2200:
+        raise fail(f"'x_budget.year' must be a year, found {str(info['year'])[:20]!r}")
+    resources = d.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise fail("'resources' must be a non-empty list")
+    seen = set()
+    for r in resources:
+        if not isinstance(r, dict) or not SLUG.fullmatch(str(r.get("name", ""))):
+            raise fail(f"resource name {str(r.get('name') if isinstance(r, dict) else r)[:80]!r} is not a slug")
+        if r["name"] in seen:
+            raise fail(f"resource name '{r['name']}' is used twice")
+        seen.add(r["name"])
+        for key in ("path", "schema"):
+            if not isinstance(r.get(key), str) or not is_safe_relative_path(r[key]):
+                raise fail(f"resource '{r['name']}': '{key}' must be a relative path inside the folder, "
+                           f"found {str(r.get(key))[:80]!r}")
+        if r.get("encoding", "utf-8").lower() != "utf-8":
+            raise fail(f"resource '{r['name']}': encoding must be utf-8")
+    for key in ("profile", "$schema"):
+        if key in d and d[key] not in ("data-package", "tabular-data-package"):
+            raise fail(f"'{key}' must not point elsewhere, found {str(d[key])[:80]!r}")
+    tables = d.get("x_tables")
+    if not isinstance(tables, list) or not tables:
+        raise fail("'x_tables' must list the annex tables")
+    for t in tables:
+        if not isinstance(t, dict) or not SLUG.fullmatch(str(t.get("id", ""))):
+            raise fail("each entry of 'x_tables' needs a slug 'id'")
+        if t.get("status") not in ("published", "empty", "reconstructed"):
+            raise fail(f"table {t['id']}: status must be published, empty or reconstructed")
+
+
+def table_from(t: dict[str, Any]) -> Table:
+    note = t.get("note")
+    lines = t.get("source", {}).get("lines", [0, 0])
+    return Table(
+        id=t["id"],
+        number=str(t.get("number", "")),
+        title=text_of(t, "title"),
+        resources=tuple(t.get("resources", [])),
+        status=t["status"],
+        source_lines=(int(lines[0]), int(lines[1])),
+        printed_title=t.get("source", {}).get("printed_title", ""),
+        note=TableNote(Text(note.get("zh", ""), note.get("en", "")), note.get("by", "editor")) if note else None,
+    )
+
+
+def read_text(folder: Path, dataset: str, rel: str) -> str:
+    if not is_safe_relative_path(rel):
+        raise LoadError(Finding("error", "file", dataset, "path must stay inside the dataset folder", file=rel))
+    path = folder / rel
+    if not path.is_file():
+        raise LoadError(Finding("error", "file", dataset, "file is missing", file=rel))
+    return decode_strict(path.read_bytes(), dataset, rel)
+
+
+def decode_strict(raw: bytes, dataset: str, rel: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise LoadError(Finding("error", "encoding", dataset, "file starts with a byte-order mark (BOM); save it "
+                                "as UTF-8 without BOM", file=rel, line=1))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LoadError(Finding("error", "encoding", dataset, f"not valid UTF-8 at byte {exc.start} (is it GBK? "
+                                "save it as UTF-8)", file=rel, line=line)) from None
+
+
+def load_schema_fields(folder: Path, dataset: str, rel: str) -> list[Field]:
+    schema = read_json(folder / rel, dataset, rel)
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        raise LoadError(Finding("error", "schema", dataset, "schema has no 'fields'", file=rel))
+    out = []
+    for f in fields:
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+            raise LoadError(Finding("error", "schema", dataset, "every field needs a 'name'", file=rel))
+        out.append(Field(
+            name=f["name"],
+            type=f.get("type", "string"),
+            title=text_of(f, "title"),
+            description=text_of(f, "description"),
+            unit=f.get("x_unit", ""),
+        ))
+    return out
+
+
+def load_resource(folder: Path, dataset: str, entry: dict[str, Any], findings: list[Finding]) -> Resource:
+    rel = entry["path"]
+    fields = load_schema_fields(folder, dataset, entry["schema"])
+    path = folder / rel
+    if not path.is_file():
+        raise LoadError(Finding("error", "file", dataset, "file is missing", file=rel, table=entry["name"]))
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise LoadError(Finding("error", "file", dataset, f"file is larger than the {MAX_CSV_BYTES:,}-byte limit",
+                                file=rel, table=entry["name"]))
+    text = decode_strict(path.read_bytes(), dataset, rel)
+    rows = parse_csv(text, fields, dataset, rel, entry["name"], findings)
+    return Resource(name=entry["name"], path=rel, title=text_of(entry, "title"), fields=tuple(fields),
+                    rows=tuple(rows), schema_path=entry["schema"])
+
+
+def parse_csv(text: str, fields: list[Field], dataset: str, rel: str, table: str,
+              findings: list[Finding]) -> list[dict[str, Value]]:
+    if not text.strip():
+        findings.append(Finding("error", "file", dataset, "file is empty (a header row is required)", file=rel,
+                                table=table))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    names = [f.name for f in fields]
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        findings.append(Finding("error", "csv", dataset, f"malformed CSV: {exc}", file=rel, line=1, table=table))
+        return []
+    if header != names:
+        findings.append(Finding("error", "header", dataset, "header differs from the schema", file=rel, line=1,
+                                table=table, expected=",".join(names), found=",".join(header)[:300]))
+        return []
+    rows: list[dict[str, Value]] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if len(rows) >= MAX_ROWS:
+                findings.append(Finding("error", "file", dataset, f"more than {MAX_ROWS:,} rows", file=rel,
+                                        line=line, table=table))
+                break
+            if cells == []:
+                findings.append(Finding("error", "csv", dataset, "blank line", file=rel, line=line, table=table))
+                continue
+            if len(cells) != len(fields):
+                findings.append(Finding("error", "csv", dataset, "wrong number of cells", file=rel, line=line,
+                                        table=table, row=str(len(rows) + 1), expected=str(len(fields)),
+                                        found=str(len(cells))))
+                continue
+            rows.append({f.name: typed(f, c, dataset, rel, line, table, len(rows) + 1, findings)
+                         for f, c in zip(fields, cells, strict=True)})
+    except csv.Error as exc:
+        findings.append(Finding("error", "csv", dataset, f"malformed CSV: {exc}", file=rel, line=reader.line_num,
+                                table=table))
+    return rows
+
+
+def typed(f: Field, cell: str, dataset: str, rel: str, line: int, table: str, row: int,
+          findings: list[Finding]) -> Value:
+    """Convert one cell by its schema type; a badly written number is reported and read as blank."""
+    if cell == "":
+        return None
+    if f.type in ("number", "integer"):
+        pattern, shape = ((AMOUNT_TEXT, "a plain decimal with two places, e.g. 1234.50") if f.is_amount else
+                          (INTEGER_TEXT, "a whole number") if f.type == "integer" else
+                          (NUMBER_TEXT, "a plain decimal number"))
+        if not pattern.fullmatch(cell):
+            findings.append(Finding("error", "number-format", dataset, "badly written number", file=rel, line=line,
+                                    table=table, row=str(row), column=f.name, expected=shape, found=repr(cell)))
+            return None
+        return int(cell) if f.type == "integer" else Decimal(cell)
+    return cell
+
+
+def load_codelist(folder: Path) -> tuple[CodeList | None, list[Finding]]:
+    """A reference code list: a data package with one resource of code, name_zh, name_en, ..."""
+    name = folder.name
+    findings: list[Finding] = []
+    try:
+        d = read_json(folder / DESCRIPTOR, name, DESCRIPTOR)
+        entry = d["resources"][0]
+        if not is_safe_relative_path(entry.get("path", "")) or not is_safe_relative_path(entry.get("schema", "")):
+            raise LoadError(Finding("error", "descriptor", name, "resource paths must stay inside the folder",
+                                    file=DESCRIPTOR))
+        resource = load_resource(folder, name, entry, findings)
+    except (KeyError, IndexError, TypeError):
+        return None, [Finding("error", "descriptor", name, "a code list needs one resource with path and schema",
+                              file=DESCRIPTOR)]
+    except LoadError as exc:
+        return None, [exc.finding]
+    if findings:
+        return None, findings
+    return CodeList(name=name, title=text_of(d, "title"), rows=resource.rows), []

@@ -1,0 +1,219 @@
+"""Frozen values handed from one build stage to the next.
+
+Stages: load (datasets -> Budget) -> validate (Budget -> findings and identity checks) ->
+render (pages) -> write (site/). Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+Value = Decimal | int | str | None
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages; `en` is empty where no translation exists."""
+
+    zh: str
+    en: str = ""
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.zh
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    title: Text
+    description: Text = Text("")
+    unit: str = ""
+
+    @property
+    def is_amount(self) -> bool:
+        return self.type == "number" and self.unit == "万元"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One CSV file of a data package, with its rows typed by its schema."""
+
+    name: str
+    path: str
+    title: Text
+    fields: tuple[Field, ...]
+    rows: tuple[dict[str, Value], ...]
+    schema_path: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+@dataclass(frozen=True)
+class TableNote:
+    text: Text
+    by: str  # "source": the publisher's own words; "editor": ours
+
+
+@dataclass(frozen=True)
+class Table:
+    """An annex table as published: one or more resources shown together."""
+
+    id: str
+    number: str
+    title: Text
+    resources: tuple[str, ...]
+    status: str  # published | empty | reconstructed
+    source_lines: tuple[int, int]
+    printed_title: str = ""
+    note: TableNote | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One published budget: a department's budget for one year."""
+
+    slug: str
+    root: Path
+    title: Text
+    description: Text
+    department_id: str
+    department: Text
+    region: Text
+    year: int
+    unit: str
+    licence: dict[str, str]
+    source_file: str
+    source_sha256: str
+    source_title: str
+    narrative: dict[str, str]  # language -> Markdown text
+    tables: tuple[Table, ...]
+    resources: dict[str, Resource]
+    codelists: dict[str, str]  # resource name -> reference code list name
+    rulesets: tuple[str, ...]
+    rules: tuple[dict[str, Any], ...]
+    descriptor: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    def table(self, table_id: str) -> Table:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
+
+    def table_of(self, resource: str) -> Table | None:
+        for t in self.tables:
+            if resource in t.resources:
+                return t
+        return None
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """A reference classification (function or economic codes) with bilingual names."""
+
+    name: str
+    title: Text
+    rows: tuple[dict[str, Value], ...]
+
+    def by_code(self) -> dict[str, dict[str, Value]]:
+        return {str(r["code"]): r for r in self.rows}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, located as precisely as the input allows."""
+
+    severity: str  # error | warning
+    rule: str
+    dataset: str
+    message: str
+    file: str = ""
+    line: int | None = None
+    table: str = ""
+    row: str = ""
+    column: str = ""
+    expected: str = ""
+    found: str = ""
+
+    def format(self) -> str:
+        where = self.dataset
+        if self.file:
+            where += f": {self.file}" + (f":{self.line}" if self.line else "")
+        parts = [f"{self.severity}: {where}"]
+        if self.table:
+            parts.append(f"table {self.table}")
+        if self.row:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        text = ": ".join(parts) + f": {self.message}"
+        if self.expected or self.found:
+            text += f"; expected {self.expected or '(nothing)'}, found {self.found or '(blank)'}"
+        return f"{text} [{self.rule}]"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A reference to one cell: resource, row index (0-based), field."""
+
+    resource: str
+    row: int
+    field: str
+
+
+@dataclass(frozen=True)
+class Term:
+    cell: Cell | None  # None for a figure that is not in a table (e.g. a stated constant)
+    value: Decimal | None
+    label: str = ""  # how the source names it, for terms without a cell
+
+
+@dataclass(frozen=True)
+class Check:
+    """One evaluated accounting identity: sum(left) == sum(right), within tolerance."""
+
+    rule_id: str
+    kind: str
+    left: tuple[Term, ...]
+    right: tuple[Term, ...]
+    difference: Decimal
+    tolerance: Decimal
+    status: str  # pass | rounding | fail
+    tables: tuple[str, ...] = ()
+
+    @property
+    def left_sum(self) -> Decimal:
+        return sum((t.value or Decimal(0) for t in self.left), Decimal(0))
+
+    @property
+    def right_sum(self) -> Decimal:
+        return sum((t.value or Decimal(0) for t in self.right), Decimal(0))
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Everything the validate stage learned about one dataset."""
+
+    dataset: str
+    findings: tuple[Finding, ...]
+    checks: tuple[Check, ...] = ()
+    budget: Budget | None = None
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")

@@ -1,0 +1,121 @@
+"""Validate stage: frictionless (schema, types, keys) plus the budget's accounting rules. Writes nothing.
+
+Frictionless runs sequentially per package: its `parallel=True` mode drops custom checks, and the
+identities here are plain Python anyway (frictionless has no package-level hook).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from .load import DESCRIPTOR, LoadError, discover, load_budget, load_codelist, read_json
+from .model import CodeList, Finding, ValidationResult
+from .rules import evaluate
+
+# Frictionless stops collecting after this many errors per resource; our own messages come first anyway.
+FRICTIONLESS_ERROR_LIMIT = 200
+
+
+def load_reference(reference_dir: Path) -> tuple[dict[str, CodeList], dict[str, list[dict[str, Any]]],
+                                                 list[Finding]]:
+    """Code lists (reference/<name>/datapackage.json) and rule sets (reference/rules/<name>.json)."""
+    codelists: dict[str, CodeList] = {}
+    findings: list[Finding] = []
+    for folder in discover(reference_dir):
+        if (folder / DESCRIPTOR).is_file():
+            codelist, problems = load_codelist(folder)
+            findings += problems
+            if codelist:
+                codelists[codelist.name] = codelist
+    rulesets: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted((reference_dir / "rules").glob("*.json")):
+        try:
+            data = read_json(path, "reference", f"rules/{path.name}")
+            rulesets[path.stem] = list(data["rules"])
+        except LoadError as exc:
+            findings.append(exc.finding)
+        except (KeyError, TypeError):
+            findings.append(Finding("error", "rules", "reference", "a rule set needs a 'rules' list",
+                                    file=f"rules/{path.name}"))
+    return codelists, rulesets, findings
+
+
+def frictionless_findings(folder: Path, slug: str) -> list[Finding]:
+    import frictionless  # imported here: ~0.2 s, and `build.py --help` should not pay for it
+
+    logging.getLogger("frictionless").setLevel(logging.ERROR)
+    try:
+        report = frictionless.validate(str(folder / DESCRIPTOR), limit_errors=FRICTIONLESS_ERROR_LIMIT)
+    except Exception as exc:  # frictionless raises on some malformed input; never let that become a traceback
+        return [Finding("error", "frictionless", slug, f"frictionless could not read the package: {exc}",
+                        file=DESCRIPTOR)]
+    out = [Finding("error", f"frictionless:{e.type}", slug, e.message, file=DESCRIPTOR) for e in report.errors]
+    for task in report.tasks:
+        for e in task.errors:
+            row_number = getattr(e, "row_number", None)
+            out.append(Finding(
+                "error", f"frictionless:{e.type}", slug, getattr(e, "note", "") or e.message,
+                file=task.place, line=row_number, table=task.name,
+                row=str(row_number - 1) if row_number else "",
+                column=getattr(e, "field_name", "") or "",
+                found=str(getattr(e, "cell", "") or ""),
+            ))
+    return out
+
+
+def merge(own: list[Finding], theirs: list[Finding]) -> list[Finding]:
+    """Our findings first; a frictionless finding is dropped where ours already covers the same place."""
+    failed_files = {f.file for f in own if not f.column and f.rule in ("file", "encoding", "header", "csv")}
+    cells = {(f.file, f.line, f.column) for f in own}
+    kept = [f for f in theirs if f.file not in failed_files and (f.file, f.line, f.column) not in cells]
+    return own + kept
+
+
+def validate_budget(folder: Path, codelists: dict[str, CodeList],
+                    rulesets: dict[str, list[dict[str, Any]]]) -> ValidationResult:
+    budget, findings = load_budget(folder)
+    if budget is None and any(f.file == DESCRIPTOR for f in findings):
+        return ValidationResult(folder.name, tuple(findings))
+    findings = merge(findings, frictionless_findings(folder, folder.name))
+    if budget is None or any(f.severity == "error" for f in findings):
+        return ValidationResult(folder.name, tuple(findings))
+    rules: list[dict[str, Any]] = []
+    for name in budget.rulesets:
+        if name not in rulesets:
+            findings.append(Finding("error", "rules", budget.slug, f"unknown rule set '{name}'", file=DESCRIPTOR))
+        rules += rulesets.get(name, [])
+    rules += [r for r in budget.rules if isinstance(r, dict)]
+    checks, problems = evaluate(budget, rules, codelists)
+    return ValidationResult(budget.slug, tuple(findings + problems), tuple(checks), budget)
+
+
+def validate_all(datasets_dir: Path, reference_dir: Path) -> tuple[list[ValidationResult], list[Finding]]:
+    codelists, rulesets, reference_findings = load_reference(reference_dir)
+    results = [validate_budget(folder, codelists, rulesets) for folder in discover(datasets_dir)]
+    return results, reference_findings
+
+
+def report_json(result: ValidationResult) -> str:
+    """The machine-readable quality report published beside each dataset."""
+    checks = [{
+        "rule": c.rule_id, "kind": c.kind, "status": c.status, "tables": list(c.tables),
+        "difference": f"{c.difference:.2f}", "tolerance": f"{c.tolerance:.3f}",
+        "left": [term_json(t) for t in c.left], "right": [term_json(t) for t in c.right],
+    } for c in result.checks]
+    findings = [{k: v for k, v in vars(f).items() if v not in ("", None)} for f in result.findings]
+    summary = {s: sum(1 for c in result.checks if c.status == s) for s in ("pass", "rounding", "fail")}
+    doc = {"dataset": result.dataset, "valid": not result.errors, "summary": summary,
+           "findings": findings, "checks": checks}
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def term_json(t: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": None if t.value is None else f"{t.value:.2f}"}
+    if t.cell:
+        out.update(resource=t.cell.resource, row=t.cell.row + 1, field=t.cell.field)
+    if t.label:
+        out["label"] = t.label
+    return out
