@@ -1,0 +1,150 @@
+"""Download payloads: JSON, the Excel-friendly CSV, XLSX workbooks and the zip bundle. Returns bytes only.
+
+The canonical CSV is the validated file itself, copied byte for byte by the pipeline; only the Excel copies
+are changed, and only in text cells (formula-injection guard). Numbers stay numbers, negative ones too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from .model import Budget, Resource, Table, Value
+from .refs import as_text
+
+# Cells a spreadsheet would read as a formula (OWASP "CSV injection"); LF and NUL per newer guidance.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+XLSX_NUMBER_FORMAT = "#,##0.00"
+
+
+def guard(value: Value) -> Value:
+    """Prefix a text cell that a spreadsheet would evaluate with `'`; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def excel_csv(resource: Resource) -> bytes:
+    """UTF-8 with BOM (so Excel on Chinese Windows does not read it as GBK), CRLF, guarded text cells."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([f.title.zh or f.name for f in resource.fields])
+    for row in resource.rows:
+        writer.writerow([as_text(guard(row[f.name])) for f in resource.fields])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def json_number(value: Decimal | int) -> float | int:
+    """Decimals with two places print exactly as JSON numbers (shortest float repr round-trips them)."""
+    return value if isinstance(value, int) else float(value)
+
+
+def json_value(value: Value) -> Any:
+    return json_number(value) if isinstance(value, Decimal | int) else value
+
+
+def resource_json(budget: Budget, resource: Resource, english: dict[str, str],
+                  errata: dict[tuple[str, int, str], str]) -> bytes:
+    """Rows with exact numbers, each text cell's English beside it (`<field>_en`), and as-published codes."""
+    names = english_names(budget)
+    rows = []
+    for row in resource.rows:
+        item: dict[str, Any] = {}
+        for f in resource.fields:
+            value = row[f.name]
+            item[f.name] = json_value(value)
+            if f.type == "string" and isinstance(value, str) and value:
+                en = names.get(as_text(row.get("code"))) if f.name == "name" and row.get("code") else None
+                en = en or english.get(value)
+                if en:
+                    item[f"{f.name}_en"] = en
+            published = errata.get((resource.name, int(row.get("row") or 0), f.name))
+            if published is not None:
+                item[f"{f.name}_as_published"] = published
+        rows.append(item)
+    doc = {
+        "dataset": budget.slug,
+        "resource": resource.name,
+        "title": {"zh": resource.title.zh, "en": resource.title.en},
+        "unit": {"zh": budget.unit, "en": "CNY 10,000"},
+        "translation_note": "English labels are unofficial translations; the Chinese is the published original.",
+        "fields": [{"name": f.name, "type": f.type, "title": {"zh": f.title.zh, "en": f.title.en},
+                    **({"unit": f.unit} if f.unit else {})} for f in resource.fields],
+        "rows": rows,
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def english_names(budget: Budget) -> dict[str, str]:
+    out = {}
+    for name in budget.codelists:
+        for r in budget.resources[name].rows if name in budget.resources else ():
+            out[str(r["code"])] = str(r["name_en"])
+    return out
+
+
+def errata_index(budget: Budget) -> dict[tuple[str, int, str], str]:
+    errata = budget.resources.get("errata")
+    if errata is None:
+        return {}
+    return {(str(e["resource"]), int(e["row"]), str(e["field"])): str(e["as_published"]) for e in errata.rows}
+
+
+def xlsx(budget: Budget, table: Table, epoch: int) -> bytes:
+    """One workbook per table, a sheet per resource; a fixed creation date keeps the bytes reproducible."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    book.set_properties({"title": table.title.zh, "subject": budget.title.zh, "created": build_time(epoch)})
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    number = book.add_format({"num_format": XLSX_NUMBER_FORMAT})
+    for name in table.resources:
+        resource = budget.resources[name]
+        sheet = book.add_worksheet(name[:31])
+        for col, f in enumerate(resource.fields):
+            sheet.write_string(0, col, f.title.zh or f.name, header)
+            sheet.write_string(1, col, f.title.en or f.name, header)
+            sheet.set_column(col, col, 14 if f.type != "string" else 24)
+        for r, row in enumerate(resource.rows, start=2):
+            for col, f in enumerate(resource.fields):
+                value = row[f.name]
+                if isinstance(value, Decimal | int):
+                    sheet.write_number(r, col, float(value), number if f.is_amount else None)
+                elif value is not None:
+                    sheet.write_string(r, col, str(guard(value)))
+        sheet.freeze_panes(2, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+def build_time(epoch: int) -> datetime:
+    return datetime.fromtimestamp(max(epoch, 315532800), tz=UTC).replace(tzinfo=None)  # zip needs >= 1980
+
+
+def bundle(files: list[tuple[str, bytes]], epoch: int) -> bytes:
+    """A zip with members in sorted order and one fixed timestamp, so equal input gives equal bytes."""
+    stamp = build_time(epoch).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def package_files(budget: Budget) -> list[tuple[str, bytes]]:
+    """The dataset folder's files named by the descriptor, at their relative paths."""
+    rels = {"datapackage.json", budget.source_file, *budget.descriptor.get("x_narrative", {}).values()}
+    for r in budget.descriptor["resources"]:
+        rels.update((r["path"], r["schema"]))
+    return [(rel, (budget.root / rel).read_bytes()) for rel in sorted(r for r in rels if r)]
+

@@ -1,0 +1,50 @@
+"""UI strings: one TOML catalog per language (i18n/zh.toml, i18n/en.toml), flattened to dotted keys.
+
+A key missing from the page's language is a build error, not a silent fallback: the key-parity test keeps
+the catalogs identical in shape, and a typo in a template fails loudly.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Catalog = dict[str, str]
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> Catalog:
+    out: Catalog = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, name + "."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+def load_catalogs(folder: Path, langs: tuple[str, ...]) -> dict[str, Catalog]:
+    return {lang: flatten(tomllib.loads((folder / f"{lang}.toml").read_text(encoding="utf-8"))) for lang in langs}
+
+
+def key_differences(catalogs: dict[str, Catalog]) -> dict[str, set[str]]:
+    """Keys present in some catalog but missing from this one, per language."""
+    every = set().union(*catalogs.values())
+    return {lang: every - set(cat) for lang, cat in catalogs.items() if every - set(cat)}
+
+
+class MissingString(KeyError):
+    pass
+
+
+def translator(catalog: Catalog, lang: str) -> Callable[..., str]:
+    def gettext(key: str, **values: Any) -> str:
+        try:
+            text = catalog[key]
+        except KeyError:
+            raise MissingString(f"UI string '{key}' is missing from i18n/{lang}.toml") from None
+        return text.format(**values) if values else text
+
+    return gettext

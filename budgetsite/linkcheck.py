@@ -1,0 +1,70 @@
+"""Internal link and anchor checker for a built site: every href/src must reach a file, every #fragment an id.
+
+Runs on the staged tree before it is published. Absolute http(s) links (canonical, hreflang, licences)
+are not fetched: the build has no network, and they are checked for shape in the tests instead.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id":
+                self.ids.add(value)
+            elif name in ("href", "src") or (tag == "form" and name == "action"):
+                self.links.append(value)
+
+
+def scan(path: Path) -> _Collector:
+    collector = _Collector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+def broken_links(root: Path, base_path: str = "/") -> list[str]:
+    """Human-readable problems: `page -> link: reason`. Empty when every internal link resolves."""
+    pages = {p.relative_to(root).as_posix(): scan(p) for p in sorted(root.rglob("*.html"))}
+    problems = []
+    for page, info in pages.items():
+        for link in info.links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc:
+                if parts.scheme not in ("http", "https", "mailto"):
+                    problems.append(f"{page} -> {link}: scheme not allowed")
+                continue
+            if parts.path.startswith("/"):
+                if not parts.path.startswith(base_path):
+                    problems.append(f"{page} -> {link}: outside the base path {base_path}")
+                    continue
+                target = parts.path[len(base_path):]
+            else:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) \
+                    if parts.path else page
+                if target == ".":
+                    target = ""
+                if target.startswith(".."):
+                    problems.append(f"{page} -> {link}: leaves the site")
+                    continue
+                if parts.path.endswith("/") and target:
+                    target += "/"
+            file = target + "index.html" if target == "" or target.endswith("/") else target
+            if not (root / file).is_file():
+                problems.append(f"{page} -> {link}: no such file {file}")
+            elif parts.fragment and file.endswith(".html"):
+                ids = pages[file].ids if file in pages else scan(root / file).ids
+                if parts.fragment not in ids:
+                    problems.append(f"{page} -> {link}: no element with id '{parts.fragment}' in {file}")
+    return problems

@@ -1,0 +1,117 @@
+"""Catalog metadata other tools understand: schema.org Dataset, a DCAT catalog, the sitemap. Dicts only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from . import urls
+from .model import Budget, Table
+
+FORMATS = {"csv": "text/csv", "json": "application/json", "zip": "application/zip",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def iso_date(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d")
+
+
+def publisher(budget: Budget) -> dict[str, Any]:
+    return {"@type": "GovernmentOrganization", "name": budget.department.zh,
+            "alternateName": budget.department.en}
+
+
+def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: Table | None = None) -> dict[str, Any]:
+    """schema.org Dataset for a budget page, or for one table page when `table` is given."""
+    abs_ = lambda p: urls.absolute(site_url, p)  # noqa: E731
+    en = lang == "en"
+    if table is None:
+        name = budget.title.en if en else budget.title.zh
+        description = budget.description.en if en else budget.description.zh
+        page = urls.budget(lang, budget.slug)
+        downloads = [("zip", urls.bundle(budget.slug)), ("json", urls.datapackage(budget.slug))]
+        identifier = abs_(urls.data_dir(budget.slug))
+    else:
+        name = f"{table.title.get(lang)} ({budget.title.get(lang)})"
+        description = (f"Table {table.id[1:].lstrip('0')} of the {budget.title.en}, as published, in CSV, JSON and "
+                       "XLSX. Amounts in CNY 10,000." if en else
+                       f"{budget.title.zh}附表{table.number}“{table.title.zh}”，按原文发布，提供CSV、JSON和XLSX格式下载。金额单位：万元。")
+        page = urls.table(lang, budget.slug, table.id)
+        downloads = [("xlsx", urls.xlsx(budget.slug, table.id))]
+        for name_ in table.resources:
+            res = budget.resources[name_]
+            downloads += [("csv", urls.package_file(budget.slug, res.path)),
+                          ("json", urls.json_file(budget.slug, name_))]
+        identifier = abs_(page)
+    keywords = budget.descriptor.get("x_i18n", {}).get("en", {}).get("keywords", []) if en else \
+        budget.descriptor.get("keywords", [])
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": identifier,
+        "name": name,
+        "description": description,
+        "url": abs_(page),
+        "identifier": identifier,
+        "inLanguage": urls.HTML_LANG[lang],
+        "keywords": keywords,
+        "license": budget.licence.get("path", ""),
+        "isAccessibleForFree": True,
+        "creator": publisher(budget),
+        "publisher": publisher(budget),
+        "temporalCoverage": f"{budget.year}-01-01/{budget.year}-12-31",
+        "spatialCoverage": {"@type": "Place", "name": budget.region.get(lang)},
+        "dateModified": iso_date(epoch),
+        "includedInDataCatalog": {"@type": "DataCatalog", "url": abs_(urls.CATALOG)},
+        "distribution": [{"@type": "DataDownload", "encodingFormat": FORMATS[kind], "contentUrl": abs_(path)}
+                         for kind, path in downloads],
+    }
+
+
+def dcat_catalog(budgets: list[Budget], site_url: str, epoch: int) -> dict[str, Any]:
+    abs_ = lambda p: urls.absolute(site_url, p)  # noqa: E731
+    datasets = []
+    for b in budgets:
+        distributions = [{
+            "@type": "dcat:Distribution", "dct:title": "Data package (datapackage.json)",
+            "dcat:downloadURL": {"@id": abs_(urls.datapackage(b.slug))}, "dcat:mediaType": "application/json",
+            "dct:license": {"@id": b.licence.get("path", "")},
+        }, {
+            "@type": "dcat:Distribution", "dct:title": "All files (zip)",
+            "dcat:downloadURL": {"@id": abs_(urls.bundle(b.slug))}, "dcat:mediaType": "application/zip",
+            "dct:license": {"@id": b.licence.get("path", "")},
+        }]
+        for res in b.resources.values():
+            distributions.append({
+                "@type": "dcat:Distribution",
+                "dct:title": [{"@value": res.title.zh, "@language": "zh-Hans"},
+                              {"@value": res.title.en, "@language": "en"}],
+                "dcat:downloadURL": {"@id": abs_(urls.package_file(b.slug, res.path))},
+                "dcat:mediaType": "text/csv", "dct:license": {"@id": b.licence.get("path", "")},
+            })
+        datasets.append({
+            "@id": abs_(urls.data_dir(b.slug)),
+            "@type": "dcat:Dataset",
+            "dct:identifier": b.slug,
+            "dct:title": [{"@value": b.title.zh, "@language": "zh-Hans"}, {"@value": b.title.en, "@language": "en"}],
+            "dct:description": [{"@value": b.description.zh, "@language": "zh-Hans"},
+                                {"@value": b.description.en, "@language": "en"}],
+            "dct:publisher": {"@type": "foaf:Organization", "foaf:name": b.department.zh},
+            "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": f"{b.year}-01-01",
+                             "dcat:endDate": f"{b.year}-12-31"},
+            "dct:modified": iso_date(epoch),
+            "dct:language": ["zh-Hans", "en"],
+            "dcat:keyword": b.descriptor.get("keywords", []),
+            "dcat:landingPage": [{"@id": abs_(urls.budget(lang, b.slug))} for lang in urls.LANGS],
+            "dcat:distribution": distributions,
+        })
+    return {
+        "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
+                     "foaf": "http://xmlns.com/foaf/0.1/"},
+        "@id": abs_(urls.CATALOG),
+        "@type": "dcat:Catalog",
+        "dct:title": [{"@value": "部门预算开放数据", "@language": "zh-Hans"},
+                      {"@value": "Open departmental budget data", "@language": "en"}],
+        "dct:modified": iso_date(epoch),
+        "dcat:dataset": datasets,
+    }

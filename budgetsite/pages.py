@@ -1,0 +1,103 @@
+"""Which pages the site has, and the context each template receives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import charts, urls
+from .figures import key_figures
+from .metadata import dataset_jsonld
+from .model import Budget, Text, ValidationResult
+from .render import Page, markdown_html
+from .views import Labels, check_views, resource_view, table_checks, table_label
+
+H1 = re.compile(r"^# (.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+    html: str
+    glossary: bool
+
+
+def sections(markdown_text: str, glossary_flags: list[bool]) -> list[Section]:
+    """Split the narrative at its top-level headings (第一部分, 第二部分, ...)."""
+    heads = list(H1.finditer(markdown_text))
+    out = []
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(markdown_text)
+        body = markdown_text[m.end():end]
+        flag = glossary_flags[i] if i < len(glossary_flags) else False
+        out.append(Section(f"part-{i + 1}", m[1].strip(), markdown_html(body, heading_offset=2), flag))
+    return out
+
+
+def narrative(budget: Budget) -> dict[str, list[Section]]:
+    zh_heads = [m[1] for m in H1.finditer(budget.narrative.get("zh", ""))]
+    flags = ["名词解释" in h for h in zh_heads]
+    return {lang: sections(text, flags) for lang, text in budget.narrative.items()}
+
+
+def table_title(budget: Budget, table_id: str) -> Text:
+    t = budget.table(table_id)
+    label = table_label(t)
+    return Text(f"{label.zh} {t.title.zh}", f"{label.en}: {t.title.en}")
+
+
+def budget_pages(result: ValidationResult, epoch: int, site_url: str) -> list[Page]:
+    budget = result.budget
+    assert budget is not None
+    labels = Labels(budget)
+    from .export import errata_index
+
+    errata = errata_index(budget)
+    checks = check_views(budget, result.checks, labels)
+    figures = key_figures(budget)
+    story = narrative(budget)
+    chart_set = {
+        "function": charts.bar_chart("chart-function", figures.by_function, figures.total),
+        "economic": charts.bar_chart("chart-economic", figures.by_economic),
+        "basic_project": charts.split_chart("chart-basic-project", figures.basic_project),
+        "personnel_public": charts.split_chart("chart-personnel-public", figures.personnel_public),
+    }
+    summary = {s: sum(1 for c in result.checks if c.status == s) for s in ("pass", "rounding", "fail")}
+    errata_rows = budget.resources["errata"].rows if "errata" in budget.resources else ()
+    common = {"budget": budget, "labels": labels, "summary": summary, "errata": errata_rows}
+    pages = []
+    for lang in urls.LANGS:
+        pages.append(Page(urls.budget(lang, budget.slug), "budget.html", lang, budget.title, {
+            **common, "figures": figures, "charts": chart_set, "sections": story.get(lang, []),
+            "jsonld": dataset_jsonld(budget, site_url, lang, epoch)}))
+        for table in budget.tables:
+            views = [resource_view(budget, budget.resources[name], labels, errata) for name in table.resources]
+            pages.append(Page(urls.table(lang, budget.slug, table.id), "table.html", lang,
+                              table_title(budget, table.id), {
+                                  **common, "table": table, "views": views, "table_label": table_label(table),
+                                  "checks": table_checks(checks, table),
+                                  "jsonld": dataset_jsonld(budget, site_url, lang, epoch, table)}))
+        pages.append(Page(urls.quality(lang, budget.slug), "quality.html", lang,
+                          Text(f"数据质量：{budget.title.zh}", f"Data quality: {budget.title.en}"),
+                          {**common, "checks": checks, "findings": result.findings}))
+        pages.append(Page(urls.glossary(lang, budget.slug), "glossary.html", lang,
+                          Text(f"名词解释与科目：{budget.title.zh}", f"Glossary and codes: {budget.title.en}"),
+                          {**common, "sections": [s for s in story.get(lang, []) if s.glossary]}))
+    return pages
+
+
+def site_pages(results: list[ValidationResult], epoch: int, site_url: str) -> list[Page]:
+    budgets = sorted((r.budget for r in results if r.budget), key=lambda b: (b.department_id, -b.year))
+    totals = {b.slug: key_figures(b).total for b in budgets}
+    pages = [Page(urls.ROOT, "index.html", "", Text("部门预算开放数据", "Open budget data"), {}, alternates=False),
+             Page(urls.NOT_FOUND, "404.html", "", Text("页面不存在", "Page not found"), {}, alternates=False)]
+    for lang in urls.LANGS:
+        pages.append(Page(urls.home(lang), "home.html", lang, Text("部门预算开放数据", "Open budget data"),
+                          {"budgets": budgets, "totals": totals}))
+        pages.append(Page(urls.data_access(lang), "data.html", lang, Text("数据获取", "Data access"),
+                          {"budgets": budgets}))
+    for result in results:
+        if result.budget:
+            pages += budget_pages(result, epoch, site_url)
+    return pages

@@ -1,0 +1,108 @@
+"""Render stage: one Jinja environment, one template set, a string catalog per language. No file I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import urls
+from .config import SiteConfig
+from .i18n import Catalog, translator
+from .model import Text
+
+# What narrative Markdown may produce; everything else (script, iframe, on* attributes, javascript: links,
+# raw HTML the Markdown passes through) is removed.
+MARKDOWN_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "em", "strong", "code", "blockquote",
+                 "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "a"}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # site path; a folder path ends with "/" and is written as index.html
+    template: str
+    lang: str  # "" for language-neutral pages (the language picker, 404)
+    title: Text
+    context: dict[str, Any]
+    alternates: bool = True  # has a counterpart in the other language
+
+
+def markdown_html(source: str, heading_offset: int = 0) -> Markup:
+    """Narrative Markdown as sanitised HTML: the only place user text becomes Markup."""
+    html = markdown.markdown(source, extensions=["tables"], output_format="html")
+    if heading_offset:
+        html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + heading_offset, 6)}>", html)
+    clean = nh3.clean(html, tags=MARKDOWN_TAGS, attributes={"a": {"href", "title"}},
+                      url_schemes={"http", "https", "mailto"})
+    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def format_amount(value: Any) -> str:
+    """Thousands separators and two places for display; files keep the plain figure."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.2f}"
+
+
+def format_number(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    d = Decimal(value)
+    return f"{d:,f}" if d == d.to_integral() else f"{d.normalize():,f}"
+
+
+def format_pct(value: Any) -> str:
+    return "" if value is None else f"{Decimal(value):.2f}%"
+
+
+def make_environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(amount=format_amount, number=format_number, pct=format_pct)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    env.globals["urls"] = urls
+    return env
+
+
+def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], config: SiteConfig) -> str:
+    lang = page.lang or "zh"
+    tr = {code: translator(catalogs[code], code) for code in urls.LANGS}
+    t = tr[lang]
+
+    def rel(target: str) -> str:
+        if page.path == urls.NOT_FOUND:  # served at any depth: links must be rooted at the base path
+            return urls.rooted(config.base_path, target)
+        return urls.relative(page.path, target)
+
+    def tx(text: Text) -> str:
+        return text.get(lang)
+
+    def needs_zh(text: Text) -> bool:
+        """True where an English page shows Chinese because no translation exists."""
+        return lang == "en" and not text.en and bool(text.zh)
+
+    alternates = []
+    if page.lang and page.alternates:
+        for code in urls.LANGS:
+            alternates.append((urls.HTML_LANG[code], urls.absolute(config.site_url, urls.swap_lang(page.path, code))))
+        alternates.append(("x-default", urls.absolute(config.site_url, urls.ROOT)))
+    template = env.get_template(page.template)
+    return template.render(
+        page=page, lang=lang, html_lang=urls.HTML_LANG[lang], t=t, tr=tr, tx=tx,
+        needs_zh=needs_zh, rel=rel, canonical=urls.absolute(config.site_url, page.path), alternates=alternates,
+        other_lang=urls.other(lang), other_path=urls.swap_lang(page.path, urls.other(lang)),
+        site_url=config.site_url, **page.context,
+    )

@@ -1,0 +1,128 @@
+"""Every output path and link of the site, in one place.
+
+Paths are site-relative (`zh/xiamen-hpf-2024/t01/`); a page directory ends with `/` and is written as
+`index.html`. Links between pages are relative (`../t02/`), so one build works at a domain root and under
+`/<repo>/`; absolute URLs (canonical, hreflang, sitemap, metadata) are the configured site URL plus the path.
+Downloads are language-neutral, under `data/<dataset>/`, mirroring the data package so that the published
+`datapackage.json` resolves its own resources.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+LANGS = ("zh", "en")
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+
+
+def other(lang: str) -> str:
+    return "en" if lang == "zh" else "zh"
+
+
+# --- pages (one per language) ---------------------------------------------------------------------------
+
+def home(lang: str) -> str:
+    return f"{lang}/"
+
+
+def budget(lang: str, slug: str) -> str:
+    return f"{lang}/{slug}/"
+
+
+def table(lang: str, slug: str, table_id: str) -> str:
+    return f"{lang}/{slug}/{table_id}/"
+
+
+def quality(lang: str, slug: str) -> str:
+    return f"{lang}/{slug}/quality/"
+
+
+def glossary(lang: str, slug: str) -> str:
+    return f"{lang}/{slug}/glossary/"
+
+
+def department(lang: str, department_id: str) -> str:
+    return f"{lang}/departments/{department_id}/"
+
+
+def data_access(lang: str) -> str:
+    return f"{lang}/data/"
+
+
+def search(lang: str) -> str:
+    return f"{lang}/search/"
+
+
+def swap_lang(path: str, lang: str) -> str:
+    """The same page in another language: every page path starts with its language."""
+    first, _, rest = path.partition("/")
+    return f"{lang}/{rest}" if first in LANGS else path
+
+
+# --- language-neutral files ------------------------------------------------------------------------------
+
+ROOT = ""
+NOT_FOUND = "404.html"
+STYLESHEET = "assets/style.css"
+CATALOG = "catalog.jsonld"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+
+
+def data_dir(slug: str) -> str:
+    return f"data/{slug}/"
+
+
+def package_file(slug: str, rel: str) -> str:
+    """A file of the data package as published, at the same relative path as in the dataset folder."""
+    return f"data/{slug}/{rel}"
+
+
+def datapackage(slug: str) -> str:
+    return package_file(slug, "datapackage.json")
+
+
+def json_file(slug: str, resource: str) -> str:
+    return f"data/{slug}/json/{resource}.json"
+
+
+def excel_csv(slug: str, resource: str) -> str:
+    return f"data/{slug}/excel/{resource}.csv"
+
+
+def xlsx(slug: str, table_id: str) -> str:
+    return f"data/{slug}/xlsx/{table_id}.xlsx"
+
+
+def quality_report(slug: str) -> str:
+    return f"data/{slug}/quality.json"
+
+
+def bundle(slug: str) -> str:
+    return f"data/{slug}/{slug}.zip"
+
+
+# --- turning paths into links ----------------------------------------------------------------------------
+
+def file_of(path: str) -> str:
+    """The file a path is written to: page directories get index.html."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(from_page: str, to: str) -> str:
+    """A relative link from one page path to another path (page or file)."""
+    base = posixpath.dirname(file_of(from_page)) or "."
+    target, _, fragment = to.partition("#")
+    rel = posixpath.relpath(target or ".", base)
+    if target.endswith("/") or target == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def absolute(site_url: str, path: str) -> str:
+    return site_url + path
+
+
+def rooted(base_path: str, path: str) -> str:
+    """A root-relative link including the base path, for pages served at any depth (404.html)."""
+    return base_path + path

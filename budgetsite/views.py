@@ -1,0 +1,228 @@
+"""View models: a validated budget turned into rows and cells ready for templates (no HTML here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import urls
+from .model import Budget, Check, Field, Resource, Table, Term, Text, Value
+from .refs import as_text
+
+HIDDEN_FIELDS = {"row", "side", "level", "kind"}
+SIDES = {"income": Text("收入", "Income"), "expenditure": Text("支出", "Expenditure")}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: Text
+    numeric: bool
+    unit: str
+    group: Text | None = None  # a heading spanning several columns, as in the printed table
+    short: Text | None = None  # the column's own title under that heading
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    title: Text
+    colspan: int = 1
+    rowspan: int = 1
+    numeric: bool = False
+
+
+def split_title(title: Text) -> tuple[Text | None, Text]:
+    """`财政拨款 小计` / `Fiscal appropriations: subtotal` into the spanning heading and the column's own."""
+    zh_group, _, zh_short = title.zh.rpartition(" ")
+    en_group, _, en_short = title.en.rpartition(": ")
+    if zh_group and en_group:
+        return Text(zh_group, en_group), Text(zh_short, en_short)
+    return None, title
+
+
+def header_rows(columns: tuple[Column, ...]) -> tuple[tuple[HeaderCell, ...], ...]:
+    """One header row, or two where columns share a spanning heading (财政拨款 over 小计/基本支出/项目支出)."""
+    if not any(c.group for c in columns):
+        return (tuple(HeaderCell(c.title, numeric=c.numeric) for c in columns),)
+    top: list[HeaderCell] = []
+    bottom: list[HeaderCell] = []
+    for c in columns:
+        if c.group is None:
+            top.append(HeaderCell(c.title, rowspan=2, numeric=c.numeric))
+        elif top and top[-1].title == c.group and top[-1].rowspan == 1:
+            top[-1] = HeaderCell(c.group, top[-1].colspan + 1)
+        else:
+            top.append(HeaderCell(c.group))
+        if c.group is not None and c.short is not None:
+            bottom.append(HeaderCell(c.short, numeric=c.numeric))
+    return tuple(top), tuple(bottom)
+
+
+@dataclass(frozen=True)
+class CellView:
+    value: Value
+    numeric: bool
+    text: Text  # for text cells: the published Chinese and its English translation, if any
+    as_published: str = ""  # set where an erratum corrected this cell
+
+
+@dataclass(frozen=True)
+class RowView:
+    anchor: str
+    cells: tuple[CellView, ...]
+    level: int
+    total: bool
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    caption: Text | None
+    rows: tuple[RowView, ...]
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    name: str
+    title: Text
+    columns: tuple[Column, ...]
+    header: tuple[tuple[HeaderCell, ...], ...]
+    groups: tuple[RowGroup, ...]
+    row_count: int
+    csv: str
+    excel_csv: str
+    json: str
+
+
+@dataclass(frozen=True)
+class TermView:
+    label: Text
+    table_id: str  # the table page showing the cell, "" for a computed term
+    anchor: str
+    value: Decimal | None
+
+
+@dataclass(frozen=True)
+class CheckView:
+    check: Check
+    left: tuple[TermView, ...]
+    right: tuple[TermView, ...]
+
+
+class Labels:
+    """English for codes (from the code lists) and for text cells (from the dataset's translations)."""
+
+    def __init__(self, budget: Budget):
+        self.codes: dict[str, str] = {}
+        for name in budget.codelists:
+            for r in budget.resources[name].rows if name in budget.resources else ():
+                self.codes[str(r["code"])] = str(r["name_en"])
+        translations = budget.resources.get("translations")
+        self.texts = {str(r["zh"]): str(r["en"]) for r in translations.rows} if translations else {}
+
+    def text(self, zh: str) -> Text:
+        return Text(zh, self.texts.get(zh, ""))
+
+    def name(self, code: str, zh: str) -> Text:
+        return Text(zh, self.codes.get(code, "") or self.texts.get(zh, ""))
+
+
+def row_level(row: dict[str, Value]) -> int:
+    code = as_text(row.get("code"))
+    if code:
+        return {3: 0, 5: 1, 7: 2}.get(len(code), 0)
+    level = row.get("level")
+    return max(int(level) - 1, 0) if isinstance(level, int) else 0
+
+
+def is_total(row: dict[str, Value]) -> bool:
+    if row.get("kind") in ("subtotal", "total"):
+        return True
+    return "code" in row and not row.get("code") and str(row.get("name") or "").startswith("合计")
+
+
+def visible(resource: Resource) -> tuple[Field, ...]:
+    return tuple(f for f in resource.fields if f.name not in HIDDEN_FIELDS)
+
+
+def anchor(resource: str, index: int) -> str:
+    return f"{resource}-r{index + 1}"
+
+
+def cell_view(f: Field, row: dict[str, Value], labels: Labels, published: str) -> CellView:
+    value = row[f.name]
+    if f.type in ("number", "integer"):
+        return CellView(value, True, Text(""), published)
+    text = as_text(value)
+    if f.name == "name" and row.get("code"):
+        label = labels.name(as_text(row["code"]), text)
+    elif f.name in ("code", "function_code", "unit_code", "derived_from", "operator") or not text:
+        label = Text(text)
+    else:
+        label = labels.text(text)
+    return CellView(value, False, label, published)
+
+
+def resource_view(budget: Budget, resource: Resource, labels: Labels,
+                  errata: dict[tuple[str, int, str], str]) -> ResourceView:
+    fields = visible(resource)
+    columns = tuple(Column(f.name, f.title, f.type in ("number", "integer"), f.unit, *split_title(f.title))
+                    for f in fields)
+
+    def rows_of(indices: list[int]) -> tuple[RowView, ...]:
+        out = []
+        for i in indices:
+            row = resource.rows[i]
+            number = int(row.get("row") or i + 1) if isinstance(row.get("row"), int) else i + 1
+            cells = tuple(cell_view(f, row, labels, errata.get((resource.name, number, f.name), "")) for f in fields)
+            out.append(RowView(anchor(resource.name, i), cells, row_level(row), is_total(row)))
+        return tuple(out)
+
+    indices = list(range(len(resource.rows)))
+    if "side" in resource.field_names:
+        groups = tuple(RowGroup(SIDES.get(side, Text(side)), rows_of([i for i in indices
+                                                                       if resource.rows[i]["side"] == side]))
+                       for side in dict.fromkeys(as_text(r["side"]) for r in resource.rows))
+    else:
+        groups = (RowGroup(None, rows_of(indices)),)
+    return ResourceView(resource.name, resource.title, columns, header_rows(columns), groups, len(resource.rows),
+                        urls.package_file(budget.slug, resource.path), urls.excel_csv(budget.slug, resource.name),
+                        urls.json_file(budget.slug, resource.name))
+
+
+def table_label(table: Table) -> Text:
+    return Text(f"表{table.number}", f"Table {table.id[1:].lstrip('0')}")
+
+
+def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
+    if term.cell is None:
+        return TermView(Text(term.label), "", "", term.value)
+    res = budget.resources[term.cell.resource]
+    row = res.rows[term.cell.row]
+    field = res.field(term.cell.field)
+    table = budget.table_of(res.name)
+    code = as_text(row.get("code"))
+    if code:
+        what = labels.name(code, as_text(row.get("name")))
+        what = Text(f"{code} {what.zh}", f"{code} {what.en or what.zh}")
+    else:
+        desc = next((as_text(row[k]) for k in ("label", "name", "category", "quote", "project", "indicator")
+                     if k in row and row[k]), f"#{term.cell.row + 1}")
+        what = labels.text(desc)
+    if table:
+        where = table_label(table)
+    elif res.name == "narrative-figures":
+        where = Text("说明", "Narrative")
+    else:
+        where = Text(res.name, res.name)
+    label = Text(f"{where.zh} · {what.zh} · {field.title.zh}",
+                 f"{where.en} · {what.en or what.zh} · {field.title.en or field.title.zh}")
+    return TermView(label, table.id if table else "", anchor(res.name, term.cell.row), term.value)
+
+
+def check_views(budget: Budget, checks: tuple[Check, ...], labels: Labels) -> tuple[CheckView, ...]:
+    return tuple(CheckView(c, tuple(term_view(budget, t, labels) for t in c.left),
+                           tuple(term_view(budget, t, labels) for t in c.right)) for c in checks)
+
+
+def table_checks(checks: tuple[CheckView, ...], table: Table) -> tuple[CheckView, ...]:
+    return tuple(c for c in checks if table.id in c.check.tables)

@@ -1,0 +1,63 @@
+"""Screenshots of every page type at phone and desktop widths, in both languages, for looking at by eye.
+
+    python scripts/screenshots.py [--out shots] [page-path ...]
+
+Serves site/ under /budget/ on a free port and drives Debian's Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from budgetsite.serve import make_server  # noqa: E402
+
+DEFAULT_PAGES = ["", "zh/", "en/", "zh/xiamen-hpf-2024/", "en/xiamen-hpf-2024/", "zh/xiamen-hpf-2024/t05/",
+                 "en/xiamen-hpf-2024/t05/", "zh/xiamen-hpf-2024/t02/", "en/xiamen-hpf-2024/t10/",
+                 "zh/xiamen-hpf-2024/t11a/", "zh/xiamen-hpf-2024/quality/", "en/xiamen-hpf-2024/quality/",
+                 "en/xiamen-hpf-2024/glossary/", "zh/data/", "en/data/", "missing/page"]
+WIDTHS = {"phone": 375, "desktop": 1280}
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=Path("shots"))
+    ap.add_argument("--site", type=Path, default=Path("site"))
+    ap.add_argument("--full", action="store_true", help="full-page screenshots")
+    ap.add_argument("--slices", type=int, default=1, help="screenshots down the page, one viewport each")
+    ap.add_argument("--widths", default="phone,desktop", help="comma-separated: phone, desktop")
+    ap.add_argument("pages", nargs="*", default=DEFAULT_PAGES)
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    server = make_server(args.site, "/budget/", 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/budget/"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                    args=["--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        for name in args.widths.split(","):
+            page = browser.new_page(viewport={"width": WIDTHS[name], "height": 800})
+            for path in args.pages:
+                page.goto(base + path)
+                stem = f"{(path.strip('/') or 'root').replace('/', '_')}-{name}"
+                for i in range(args.slices):
+                    page.evaluate(f"window.scrollTo(0, {i * 780})")
+                    file = args.out / (f"{stem}.png" if args.slices == 1 else f"{stem}-{i}.png")
+                    page.screenshot(path=str(file), full_page=args.full)
+                overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+                print(stem, "OVERFLOW" if overflow else "ok")
+        browser.close()
+    server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
