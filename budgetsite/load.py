@@ -9,6 +9,7 @@ than two decimal places for amounts. Every problem becomes a `Finding` naming fi
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -16,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .descriptor import BUDGET_DESCRIPTOR, CODELIST_DESCRIPTOR, TABLE_SCHEMA, shape_errors
 from .model import Budget, CodeList, Field, Finding, Resource, Table, TableNote, Text, Value
 from .paths import SLUG, is_safe_relative_path
 
@@ -69,9 +71,9 @@ def read_json(path: Path, dataset: str, rel: str) -> dict[str, Any]:
 
 
 def text_of(obj: dict[str, Any], key: str) -> Text:
-    """A descriptor's Chinese property and its English twin in x_i18n.en."""
+    """A descriptor's Chinese property and its English twin in x_i18n.en (shapes checked beforehand)."""
     zh = obj.get(key, "")
-    en = obj.get("x_i18n", {}).get("en", {}).get(key, "") if isinstance(obj.get("x_i18n"), dict) else ""
+    en = obj.get("x_i18n", {}).get("en", {}).get(key, "")
     return Text(zh if isinstance(zh, str) else "", en if isinstance(en, str) else "")
 
 
@@ -106,6 +108,9 @@ def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
         return None, findings
     info = descriptor["x_budget"]
     source = descriptor.get("x_source", {})
+    findings += check_source(folder, slug, source)
+    if any(f.severity == "error" for f in findings):
+        return None, findings
     budget = Budget(
         slug=slug,
         root=folder,
@@ -131,40 +136,26 @@ def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
     return budget, findings
 
 
-REQUIRED_BUDGET_KEYS = ("department_id", "department", "year")
-
-
 def check_descriptor(d: dict[str, Any], slug: str) -> None:
     """Refuse a descriptor whose shape the rest of the build relies on."""
 
     def fail(message: str) -> LoadError:
         return LoadError(Finding("error", "descriptor", slug, message, file=DESCRIPTOR))
 
+    problems = shape_errors(d, BUDGET_DESCRIPTOR)
+    if problems:
+        raise fail("; ".join(problems))
     if not SLUG.fullmatch(slug):
         raise fail(f"folder name '{slug[:80]}' is not a valid dataset slug (lowercase letters, digits, '-')")
     if d.get("name") != slug:
         raise fail(f"'name' must equal the folder name '{slug}', found {str(d.get('name'))[:80]!r}")
-    for key in ("title", "description"):
-        if not isinstance(d.get(key), str) or not d[key].strip():
-            raise fail(f"'{key}' must be a non-empty Chinese string")
-        if not text_of(d, key).en:
-            raise fail(f"'x_i18n.en.{key}' (English {key}) is missing")
-    if not isinstance(d.get("licenses"), list) or not d["licenses"] or not isinstance(d["licenses"][0], dict):
-        raise fail("'licenses' must list at least one licence")
-    info = d.get("x_budget")
-    if not isinstance(info, dict) or any(k not in info for k in REQUIRED_BUDGET_KEYS):
-        raise fail("'x_budget' must give " + ", ".join(REQUIRED_BUDGET_KEYS))
-    if not SLUG.fullmatch(str(info["department_id"])):
+    info = d["x_budget"]
+    if not SLUG.fullmatch(info["department_id"]):
         raise fail("'x_budget.department_id' must be a slug (lowercase letters, digits, '-')")
-    if not isinstance(info["year"], int) or not 1949 < info["year"] < 2200:
-        raise fail(f"'x_budget.year' must be a year, found {str(info['year'])[:20]!r}")
-    resources = d.get("resources")
-    if not isinstance(resources, list) or not resources:
-        raise fail("'resources' must be a non-empty list")
     seen = set()
-    for r in resources:
-        if not isinstance(r, dict) or not SLUG.fullmatch(str(r.get("name", ""))):
-            raise fail(f"resource name {str(r.get('name') if isinstance(r, dict) else r)[:80]!r} is not a slug")
+    for r in d["resources"]:
+        if not SLUG.fullmatch(r["name"]):
+            raise fail(f"resource name {r['name'][:80]!r} is not a slug (lowercase letters, digits, '-')")
         if r["name"] in seen:
             raise fail(f"resource name '{r['name']}' is used twice")
         seen.add(r["name"])
@@ -172,19 +163,31 @@ def check_descriptor(d: dict[str, Any], slug: str) -> None:
             if not isinstance(r.get(key), str) or not is_safe_relative_path(r[key]):
                 raise fail(f"resource '{r['name']}': '{key}' must be a relative path inside the folder, "
                            f"found {str(r.get(key))[:80]!r}")
-        if r.get("encoding", "utf-8").lower() != "utf-8":
+        if str(r.get("encoding", "utf-8")).lower() != "utf-8":
             raise fail(f"resource '{r['name']}': encoding must be utf-8")
     for key in ("profile", "$schema"):
         if key in d and d[key] not in ("data-package", "tabular-data-package"):
             raise fail(f"'{key}' must not point elsewhere, found {str(d[key])[:80]!r}")
-    tables = d.get("x_tables")
-    if not isinstance(tables, list) or not tables:
-        raise fail("'x_tables' must list the annex tables")
-    for t in tables:
-        if not isinstance(t, dict) or not SLUG.fullmatch(str(t.get("id", ""))):
-            raise fail("each entry of 'x_tables' needs a slug 'id'")
-        if t.get("status") not in ("published", "empty", "reconstructed"):
-            raise fail(f"table {t['id']}: status must be published, empty or reconstructed")
+    for t in d["x_tables"]:
+        if not SLUG.fullmatch(t["id"]):
+            raise fail(f"table id {t['id'][:80]!r} is not a slug (lowercase letters, digits, '-')")
+    for lang, rel in d.get("x_narrative", {}).items():
+        if lang not in ("zh", "en") or not is_safe_relative_path(rel):
+            raise fail(f"x_narrative: '{lang[:10]}' must be zh or en with a relative path inside the folder")
+
+
+def check_source(folder: Path, dataset: str, source: dict[str, Any]) -> list[Finding]:
+    """The source text is present and is the document the descriptor's checksum names."""
+    rel = source.get("file", "")
+    if not rel:
+        return []
+    if not is_safe_relative_path(rel) or not (folder / rel).is_file():
+        return [Finding("error", "file", dataset, "source file named by x_source.file is missing", file=rel)]
+    digest = hashlib.sha256((folder / rel).read_bytes()).hexdigest()
+    if source.get("sha256") and digest != source["sha256"]:
+        return [Finding("error", "provenance", dataset, "source file differs from the checksum in x_source.sha256",
+                        file=rel, expected=source["sha256"], found=digest)]
+    return []
 
 
 def table_from(t: dict[str, Any]) -> Table:
@@ -211,27 +214,25 @@ def read_text(folder: Path, dataset: str, rel: str) -> str:
     return decode_strict(path.read_bytes(), dataset, rel)
 
 
-def decode_strict(raw: bytes, dataset: str, rel: str) -> str:
+def decode_strict(raw: bytes, dataset: str, rel: str, table: str = "") -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raise LoadError(Finding("error", "encoding", dataset, "file starts with a byte-order mark (BOM); save it "
-                                "as UTF-8 without BOM", file=rel, line=1))
+                                "as UTF-8 without BOM", file=rel, line=1, table=table))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise LoadError(Finding("error", "encoding", dataset, f"not valid UTF-8 at byte {exc.start} (is it GBK? "
-                                "save it as UTF-8)", file=rel, line=line)) from None
+                                "save it as UTF-8)", file=rel, line=line, table=table)) from None
 
 
 def load_schema_fields(folder: Path, dataset: str, rel: str) -> list[Field]:
     schema = read_json(folder / rel, dataset, rel)
-    fields = schema.get("fields")
-    if not isinstance(fields, list) or not fields:
-        raise LoadError(Finding("error", "schema", dataset, "schema has no 'fields'", file=rel))
+    problems = shape_errors(schema, TABLE_SCHEMA)
+    if problems:
+        raise LoadError(Finding("error", "schema", dataset, "; ".join(problems), file=rel))
     out = []
-    for f in fields:
-        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
-            raise LoadError(Finding("error", "schema", dataset, "every field needs a 'name'", file=rel))
+    for f in schema["fields"]:
         out.append(Field(
             name=f["name"],
             type=f.get("type", "string"),
@@ -251,7 +252,7 @@ def load_resource(folder: Path, dataset: str, entry: dict[str, Any], findings: l
     if path.stat().st_size > MAX_CSV_BYTES:
         raise LoadError(Finding("error", "file", dataset, f"file is larger than the {MAX_CSV_BYTES:,}-byte limit",
                                 file=rel, table=entry["name"]))
-    text = decode_strict(path.read_bytes(), dataset, rel)
+    text = decode_strict(path.read_bytes(), dataset, rel, entry["name"])
     rows = parse_csv(text, fields, dataset, rel, entry["name"], findings)
     return Resource(name=entry["name"], path=rel, title=text_of(entry, "title"), fields=tuple(fields),
                     rows=tuple(rows), schema_path=entry["schema"])
@@ -307,7 +308,7 @@ def typed(f: Field, cell: str, dataset: str, rel: str, line: int, table: str, ro
         pattern, shape = ((AMOUNT_TEXT, "a plain decimal with two places, e.g. 1234.50") if f.is_amount else
                           (INTEGER_TEXT, "a whole number") if f.type == "integer" else
                           (NUMBER_TEXT, "a plain decimal number"))
-        if not pattern.fullmatch(cell):
+        if not pattern.fullmatch(cell) or (cell.startswith("-") and not cell.strip("-0.")):
             findings.append(Finding("error", "number-format", dataset, "badly written number", file=rel, line=line,
                                     table=table, row=str(row), column=f.name, expected=shape, found=repr(cell)))
             return None
@@ -321,6 +322,9 @@ def load_codelist(folder: Path) -> tuple[CodeList | None, list[Finding]]:
     findings: list[Finding] = []
     try:
         d = read_json(folder / DESCRIPTOR, name, DESCRIPTOR)
+        problems = shape_errors(d, CODELIST_DESCRIPTOR)
+        if problems:
+            raise LoadError(Finding("error", "descriptor", name, "; ".join(problems), file=DESCRIPTOR))
         entry = d["resources"][0]
         if not is_safe_relative_path(entry.get("path", "")) or not is_safe_relative_path(entry.get("schema", "")):
             raise LoadError(Finding("error", "descriptor", name, "resource paths must stay inside the folder",

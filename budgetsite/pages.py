@@ -65,7 +65,7 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str) -> list[Pa
     }
     summary = {s: sum(1 for c in result.checks if c.status == s) for s in ("pass", "rounding", "fail")}
     errata_rows = budget.resources["errata"].rows if "errata" in budget.resources else ()
-    common = {"budget": budget, "labels": labels, "summary": summary, "errata": errata_rows}
+    common = {"budget": budget, "labels": labels, "summary": summary, "errata": errata_rows, "indexed": True}
     pages = []
     for lang in urls.LANGS:
         pages.append(Page(urls.budget(lang, budget.slug), "budget.html", lang, budget.title, {
@@ -94,9 +94,10 @@ def site_pages(results: list[ValidationResult], epoch: int, site_url: str) -> li
              Page(urls.NOT_FOUND, "404.html", "", Text("页面不存在", "Page not found"), {}, alternates=False)]
     for lang in urls.LANGS:
         pages.append(Page(urls.home(lang), "home.html", lang, Text("部门预算开放数据", "Open budget data"),
-                          {"budgets": budgets, "totals": totals}))
+                          {"budgets": budgets, "totals": totals, "indexed": True}))
         pages.append(Page(urls.data_access(lang), "data.html", lang, Text("数据获取", "Data access"),
-                          {"budgets": budgets}))
+                          {"budgets": budgets, "indexed": True}))
+        pages.append(Page(urls.search(lang), "search.html", lang, Text("搜索", "Search"), {}))
     for result in results:
         if result.budget:
             pages += budget_pages(result, epoch, site_url)

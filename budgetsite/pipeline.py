@@ -18,10 +18,11 @@ from .metadata import dcat_catalog
 from .model import Budget, ValidationResult
 from .pages import site_pages
 from .render import make_environment, render_page
+from .search import SearchIndexError, build_index
 from .validate import report_json, validate_all
 from .writer import SiteWriter, publish, staging
 
-ASSETS = ("style.css",)
+ASSETS = ("style.css", "search.js", "favicon.svg")
 
 
 class BuildFailed(Exception):
@@ -40,15 +41,17 @@ def build(config: SiteConfig, strict: bool = False) -> int:
         with staging(config.output) as tmp:
             writer = SiteWriter(tmp)
             write_site(writer, results, config)
+            index_summary = build_index(tmp, config.root)
             problems = broken_links(tmp, config.base_path)
             if problems:
                 raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
             publish(tmp, config.output)
-    except BuildFailed as exc:
+    except (BuildFailed, SearchIndexError) as exc:
         print(f"error: {exc}\nbuild stopped: the previous site is unchanged", file=sys.stderr)
         return 1
     pages = sum(1 for p in writer.written if p.endswith(".html"))
-    print(f"built {pages} pages and {len(writer.written) - pages} other files into {config.output}")
+    print(f"built {pages} pages and {len(writer.written) - pages} other files into {config.output}; "
+          f"search: {index_summary}")
     return 0
 
 

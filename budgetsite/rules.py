@@ -81,14 +81,15 @@ def located(budget: Budget, severity: str, rule: str, message: str, cell: Cell |
 def finding_for(check: Check, budget: Budget, what: str) -> Finding | None:
     if check.status == "pass":
         return None
+    unit = "percentage points" if check.kind == "growth" else "万元"
     cell = next((t.cell for t in check.left if t.cell), None)
     found = fmt(check.left_sum) if len(check.left) > 1 else fmt(check.left[0].value)
     if check.status == "rounding":
         printed = sum(1 for t in check.left + check.right if t.value is not None)
-        message = (f"{what}: rounding gap of {fmt(abs(check.difference))} 万元, within the tolerance of "
+        message = (f"{what}: rounding gap of {fmt(abs(check.difference))} {unit}, within the tolerance of "
                    f"{check.tolerance.normalize():f} for {printed} printed figures")
         return located(budget, "warning", check.kind, message, cell, fmt(check.right_sum), found)
-    message = f"{what}: off by {fmt(check.difference)} 万元 (tolerance {check.tolerance.normalize():f})"
+    message = f"{what}: off by {fmt(check.difference)} {unit} (tolerance {check.tolerance.normalize():f})"
     return located(budget, "error", check.kind, message, cell, fmt(check.right_sum), found)
 
 
@@ -250,11 +251,28 @@ def rule_equal(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> I
 def rule_narrative(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
     """Each figure the narrative states equals the table cell(s) it describes."""
     res = budget.resources[rule.get("resource", "narrative-figures")]
+    source = (budget.root / budget.source_file).read_text(encoding="utf-8").split("\n") if budget.source_file else []
     for i, row in enumerate(res.rows):
+        line = int(row["source_line"]) if isinstance(row["source_line"], int) else 0
+        quote, printed = str(row["quote"]), str(row["printed"])
+        if source and not (0 < line <= len(source) and quote in source[line - 1]):
+            yield located(budget, "error", "narrative", f"quote not found on line {line} of {budget.source_file}",
+                          Cell(res.name, i, "quote"), expected=quote, found=source[line - 1][:120]
+                          if 0 < line <= len(source) else "(no such line)")
+        if printed not in quote or as_number(printed) != row["value"]:
+            yield located(budget, "error", "narrative", "the printed figure and its value disagree with the quote",
+                          Cell(res.name, i, "value"), expected=printed, found=as_text(row["value"]))
         if row["ref"]:
             left, right = [term(res, i, "value")], terms_of(budget, str(row["ref"]))
             yield from emit(judge(rule["id"], "narrative", left, right, budget), budget,
                             f"the narrative's “{row['quote']}” differs from {row['ref']}")
+
+
+def as_number(printed: str) -> Decimal | None:
+    try:
+        return Decimal(printed.replace(",", ""))
+    except ArithmeticError:
+        return None
 
 
 def rule_derived(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
@@ -286,8 +304,12 @@ def rule_prior_year(budget: Budget, rule: dict[str, Any], state: dict[str, Any])
         change = amount(figures.rows[index[str(row["change"])]]["value"])
         pct_i = index[str(row["change_pct"])]
         base = (value or 0) - (change or 0)
-        computed = round_pct((change or 0) / base * 100) if base else None
         left = [term(figures, pct_i, "value")]
+        if not base:
+            yield located(budget, "error", "growth", f"growth rate of {row['figure']} cannot be checked: the "
+                          "previous-year figure it implies is zero", left[0].cell)
+            continue
+        computed = round_pct((change or 0) / base * 100)
         right = [Term(None, computed, label=f"{row['change']} / ({row['figure']} - {row['change']}) x 100")]
         yield from emit(judge(rule["id"], "growth", left, right, budget), budget,
                         f"stated growth rate differs from the rate computed from {row['figure']} and {row['change']}")
@@ -372,18 +394,19 @@ def evaluate(budget: Budget, rules: list[dict[str, Any]], codelists: dict[str, C
     checks: list[Check] = []
     findings: list[Finding] = []
     state: dict[str, Any] = {"codelists": codelists}
-    for rule in sorted(rules, key=lambda r: ORDER.get(r.get("kind"), 1)):
-        kind = KINDS.get(rule.get("kind"))
+    for rule in sorted(rules, key=lambda r: ORDER.get(str(r.get("kind")), 1)):
+        kind = KINDS.get(str(rule.get("kind")))
+        origin = str(rule.get("_file", ""))
         if kind is None:
             findings.append(Finding("error", "rules", budget.slug, f"rule {rule.get('id')}: unknown kind "
-                                    f"{rule.get('kind')!r}"))
+                                    f"{rule.get('kind')!r}", file=origin))
             continue
         try:
             for result in kind(budget, rule, state):
                 (checks if isinstance(result, Check) else findings).append(result)
-        except (RefError, KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        except (RefError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
             findings.append(Finding("error", "rules", budget.slug, f"rule {rule.get('id')} cannot be evaluated: "
-                                    f"{describe_exception(exc)}"))
+                                    f"{describe_exception(exc)}", file=origin))
     return checks, findings
 
 

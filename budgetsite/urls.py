@@ -64,6 +64,8 @@ def swap_lang(path: str, lang: str) -> str:
 ROOT = ""
 NOT_FOUND = "404.html"
 STYLESHEET = "assets/style.css"
+FAVICON = "assets/favicon.svg"
+SEARCH_SCRIPT = "assets/search.js"
 CATALOG = "catalog.jsonld"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from .descriptor import RULESET, shape_errors
 from .load import DESCRIPTOR, LoadError, discover, load_budget, load_codelist, read_json
 from .model import CodeList, Finding, ValidationResult
 from .rules import evaluate
@@ -32,14 +33,17 @@ def load_reference(reference_dir: Path) -> tuple[dict[str, CodeList], dict[str, 
                 codelists[codelist.name] = codelist
     rulesets: dict[str, list[dict[str, Any]]] = {}
     for path in sorted((reference_dir / "rules").glob("*.json")):
+        rel = f"reference/rules/{path.name}"
         try:
-            data = read_json(path, "reference", f"rules/{path.name}")
-            rulesets[path.stem] = list(data["rules"])
+            data = read_json(path, "reference", rel)
         except LoadError as exc:
             findings.append(exc.finding)
-        except (KeyError, TypeError):
-            findings.append(Finding("error", "rules", "reference", "a rule set needs a 'rules' list",
-                                    file=f"rules/{path.name}"))
+            continue
+        problems = shape_errors(data, RULESET)
+        if problems:
+            findings.append(Finding("error", "rules", "reference", "; ".join(problems), file=rel))
+            continue
+        rulesets[path.stem] = [{**rule, "_file": rel} for rule in data["rules"]]
     return codelists, rulesets, findings
 
 
@@ -56,12 +60,12 @@ def frictionless_findings(folder: Path, slug: str) -> list[Finding]:
     for task in report.tasks:
         for e in task.errors:
             row_number = getattr(e, "row_number", None)
+            column = getattr(e, "field_name", "") or ",".join(getattr(e, "field_names", None) or [])
+            found = getattr(e, "cell", "") or ",".join(str(c) for c in getattr(e, "field_cells", None) or [])
             out.append(Finding(
                 "error", f"frictionless:{e.type}", slug, getattr(e, "note", "") or e.message,
                 file=task.place, line=row_number, table=task.name,
-                row=str(row_number - 1) if row_number else "",
-                column=getattr(e, "field_name", "") or "",
-                found=str(getattr(e, "cell", "") or ""),
+                row=str(row_number - 1) if row_number else "", column=column, found=str(found),
             ))
     return out
 
@@ -87,7 +91,7 @@ def validate_budget(folder: Path, codelists: dict[str, CodeList],
         if name not in rulesets:
             findings.append(Finding("error", "rules", budget.slug, f"unknown rule set '{name}'", file=DESCRIPTOR))
         rules += rulesets.get(name, [])
-    rules += [r for r in budget.rules if isinstance(r, dict)]
+    rules += [{**r, "_file": DESCRIPTOR} for r in budget.rules]
     checks, problems = evaluate(budget, rules, codelists)
     return ValidationResult(budget.slug, tuple(findings + problems), tuple(checks), budget)
 
