@@ -19,12 +19,17 @@ class SearchIndexError(Exception):
     pass
 
 
+TOOLS = Path(__file__).resolve().parent.parent  # where package.json and node_modules/ live
+
+
 def pagefind_command(project_root: Path) -> Path:
-    command = project_root / "node_modules" / ".bin" / "pagefind"
-    if not command.exists():
-        raise SearchIndexError(f"the search index needs Pagefind; install it with `npm ci` in {project_root} "
-                               "(./dev does this)")
-    return command
+    """Pagefind from the project's node_modules, else from the checkout this package runs from."""
+    for root in (project_root, TOOLS):
+        command = root / "node_modules" / ".bin" / "pagefind"
+        if command.exists():
+            return command
+    raise SearchIndexError(f"the search index needs Pagefind; install it with `npm ci` in {TOOLS} "
+                           "(./dev does this)")
 
 
 def build_index(site_root: Path, project_root: Path) -> str:

@@ -1,16 +1,19 @@
 """Shared test fixtures: a throw-away copy of the project, and a way to run the command line in-process.
 
-Kept small and generic on purpose; no autouse fixtures.
+Kept small and generic on purpose; no autouse fixtures. `built_site` and `site_url` build the real
+datasets once per session and serve them under /budget/ for the site and browser tests.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,13 +31,60 @@ def repo_root() -> Path:
     return REPO
 
 
+def copy_project(target: Path) -> Path:
+    """What a build reads: site.toml, reference/, datasets/, templates/ and i18n/, copied into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "site.toml", target / "site.toml")
+    for name in ("reference", "datasets", "templates", "i18n"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """site.toml, reference/ and datasets/ of the repository copied into tmp_path; returns tmp_path."""
-    shutil.copy2(REPO / "site.toml", tmp_path / "site.toml")
-    shutil.copytree(REPO / "reference", tmp_path / "reference")
-    shutil.copytree(REPO / "datasets", tmp_path / "datasets")
-    return tmp_path
+    """A copy of the project's inputs in tmp_path (see `copy_project`); returns tmp_path."""
+    return copy_project(tmp_path)
+
+
+BASE_PATH = "/budget/"
+SITE_URL = "https://example.org/budget/"
+EPOCH = "1700000000"
+
+
+def build_into(root: Path, out: Path, *extra: str) -> CliResult:
+    """Build the project at `root` into `out` under the test base path, with a fixed SOURCE_DATE_EPOCH."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        return invoke_cli(root, "build", "--out", str(out), "--base-path", BASE_PATH, "--site-url", SITE_URL,
+                          *extra)
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real datasets built once per session into a temporary site/ (base path /budget/)."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    status, stdout, stderr = build_into(REPO, out)
+    assert status == 0, f"build failed:\n{stdout}\n{stderr}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site served over http://127.0.0.1 under /budget/, as on GitHub Pages."""
+    from budgetsite.serve import make_server
+
+    server = make_server(built_site, BASE_PATH, 0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}{BASE_PATH}"
+    server.shutdown()
+    server.server_close()
 
 
 def invoke_cli(root: Path, *args: str) -> CliResult:
