@@ -29,7 +29,7 @@ BUDGET_DESCRIPTOR = {
             "properties": {"title": TEXT, "description": TEXT, "keywords": STRINGS}}}},
         "licenses": {"type": "array", "minItems": 1, "items": {
             "type": "object", "required": ["name"],
-            "properties": {"name": TEXT, "path": STRING, "title": STRING}}},
+            "properties": {"name": TEXT, "path": {"type": "string", "pattern": "^https?://"}, "title": STRING}}},
         "sources": {"type": "array", "items": {"type": "object", "properties": {"title": STRING, "path": STRING}}},
         "x_budget": {"type": "object", "required": ["department_id", "department", "year"], "properties": {
             "department_id": STRING, "department": TEXT, "department_en": STRING, "department_en_status": STRING,

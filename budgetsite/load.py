@@ -98,6 +98,7 @@ def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
             if name not in {r["name"] for r in descriptor["resources"]}:
                 findings.append(Finding("error", "descriptor", slug, f"table {t.id} lists unknown resource "
                                         f"'{name}'", file=DESCRIPTOR))
+    findings += undeclared_files(folder, slug, descriptor)
     narrative = {}
     for lang, rel in sorted(descriptor.get("x_narrative", {}).items()):
         try:
@@ -174,6 +175,27 @@ def check_descriptor(d: dict[str, Any], slug: str) -> None:
     for lang, rel in d.get("x_narrative", {}).items():
         if lang not in ("zh", "en") or not is_safe_relative_path(rel):
             raise fail(f"x_narrative: '{lang[:10]}' must be zh or en with a relative path inside the folder")
+
+
+def declared_files(descriptor: dict[str, Any]) -> set[str]:
+    files = {DESCRIPTOR, *descriptor.get("x_narrative", {}).values()}
+    files.update(r[k] for r in descriptor["resources"] for k in ("path", "schema"))
+    files.update(s["path"] for s in descriptor.get("sources", []) if isinstance(s.get("path"), str))
+    if descriptor.get("x_source", {}).get("file"):
+        files.add(descriptor["x_source"]["file"])
+    return files
+
+
+def undeclared_files(folder: Path, dataset: str, descriptor: dict[str, Any]) -> list[Finding]:
+    """A file the descriptor does not name would be silently left out of the publication: say so."""
+    declared = declared_files(descriptor)
+    out = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in declared and not path.name.upper().startswith("README"):
+            out.append(Finding("error", "file", dataset, "file is not declared in datapackage.json (add it as a "
+                               "resource, narrative or source, or remove it)", file=rel[:200]))
+    return out
 
 
 def check_source(folder: Path, dataset: str, source: dict[str, Any]) -> list[Finding]:

@@ -49,6 +49,10 @@ def build(config: SiteConfig, strict: bool = False) -> int:
     except (BuildFailed, SearchIndexError) as exc:
         print(f"error: {exc}\nbuild stopped: the previous site is unchanged", file=sys.stderr)
         return 1
+    except Exception as exc:  # any other failure: report it, keep the previous site, never a traceback
+        print(f"error: the build failed while rendering: {type(exc).__name__}: {exc}\n"
+              "build stopped: the previous site is unchanged", file=sys.stderr)
+        return 1
     pages = sum(1 for p in writer.written if p.endswith(".html"))
     print(f"built {pages} pages and {len(writer.written) - pages} other files into {config.output}; "
           f"search: {index_summary}")

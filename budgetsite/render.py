@@ -58,6 +58,12 @@ def format_number(value: Any) -> str:
     return f"{d:,f}" if d == d.to_integral() else f"{d.normalize():,f}"
 
 
+def external_url(value: Any) -> str:
+    """An http(s) URL from the data, or "" (so `javascript:` and other schemes never become a link)."""
+    text = str(value or "").strip()
+    return text if re.fullmatch(r"https?://[^\s\"'<>]+", text) else ""
+
+
 def format_pct(value: Any) -> str:
     return "" if value is None else f"{Decimal(value):.2f}%"
 
@@ -71,7 +77,7 @@ def make_environment(templates: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(amount=format_amount, number=format_number, pct=format_pct)
+    env.filters.update(amount=format_amount, number=format_number, pct=format_pct, external_url=external_url)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals["urls"] = urls
     return env

@@ -83,7 +83,8 @@ def validate_budget(folder: Path, codelists: dict[str, CodeList],
     budget, findings = load_budget(folder)
     if budget is None and any(f.file == DESCRIPTOR for f in findings):
         return ValidationResult(folder.name, tuple(findings))
-    findings = merge(findings, frictionless_findings(folder, folder.name))
+    if not any(f.rule == "file" and "limit" in f.message for f in findings):  # never stream an oversized file
+        findings = merge(findings, frictionless_findings(folder, folder.name))
     if budget is None or any(f.severity == "error" for f in findings):
         return ValidationResult(folder.name, tuple(findings))
     rules: list[dict[str, Any]] = []
