@@ -109,3 +109,58 @@ def key_figures(budget: Budget) -> KeyFigures:
         by_economic=classes(r.get("t06"), r.get("codes-economic")),
         prior_year=prior_years(budget),
     )
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """One line of a year-over-year comparison, matched by code (blank code: the 合计 row)."""
+
+    code: str
+    name: Text
+    before: Decimal | None  # None: the line is not in the earlier budget
+    after: Decimal | None  # None: the line was dropped
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+    @property
+    def pct(self) -> Decimal | None:
+        if self.change is None or not self.before:
+            return None
+        return round_pct(self.change / self.before * 100)
+
+    @property
+    def status(self) -> str:
+        return "new" if self.before is None else "dropped" if self.after is None else "both"
+
+    @property
+    def level(self) -> int:
+        return {3: 0, 5: 1, 7: 2}.get(len(self.code), 0)
+
+
+def coded_amounts(budget: Budget, resource: str, field: str) -> dict[str, tuple[Text, Decimal]]:
+    res = budget.resources.get(resource)
+    if res is None:
+        return {}
+    names = {}
+    for listname in budget.codelists:
+        for r in budget.resources[listname].rows if listname in budget.resources else ():
+            names[str(r["code"])] = str(r["name_en"])
+    out = {}
+    for r in res.rows:
+        code = str(r.get("code") or "")
+        out[code] = (Text(str(r.get("name") or ""), names.get(code, "")), amount(r.get(field)) or ZERO)
+    return out
+
+
+def compare(before: Budget, after: Budget, resource: str = "t03", field: str = "total") -> tuple[LineChange, ...]:
+    """Line-by-line comparison of two budgets of one department, totals first, then codes in order."""
+    a, b = coded_amounts(before, resource, field), coded_amounts(after, resource, field)
+    lines = []
+    for code in sorted(set(a) | set(b), key=lambda c: (c != "", c)):
+        name = (b.get(code) or a[code])[0]
+        lines.append(LineChange(code, name, a[code][1] if code in a else None, b[code][1] if code in b else None))
+    return tuple(lines)

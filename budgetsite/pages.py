@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from . import charts, urls
-from .figures import key_figures
+from .figures import compare, key_figures
 from .metadata import dataset_jsonld
 from .model import Budget, Text, ValidationResult
 from .render import Page, markdown_html
@@ -87,14 +87,64 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str) -> list[Pa
     return pages
 
 
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name: Text  # as in its latest budget
+    budgets: tuple[Budget, ...]  # newest first
+
+    @property
+    def pairs(self) -> list[tuple[Budget, Budget]]:
+        """Consecutive published years, earlier first: each gets a comparison page."""
+        ordered = sorted(self.budgets, key=lambda b: b.year)
+        return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False)]
+
+
+def departments(budgets: list[Budget]) -> list[Department]:
+    groups: dict[str, list[Budget]] = {}
+    for b in budgets:
+        groups.setdefault(b.department_id, []).append(b)
+    out = []
+    for dept_id, items in sorted(groups.items()):
+        items.sort(key=lambda b: -b.year)
+        out.append(Department(dept_id, items[0].department, tuple(items)))
+    return out
+
+
+def department_pages(depts: list[Department], totals: dict[str, object]) -> list[Page]:
+    pages = []
+    for lang in urls.LANGS:
+        pages.append(Page(urls.departments(lang), "departments.html", lang, Text("部门", "Departments"),
+                          {"departments": depts, "totals": totals, "indexed": True}))
+        for d in depts:
+            pages.append(Page(urls.department(lang, d.id), "department.html", lang, d.name,
+                              {"department": d, "totals": totals, "indexed": True}))
+            for before, after in d.pairs:
+                pages.append(Page(urls.comparison(lang, d.id, before.year, after.year), "compare.html", lang,
+                                  Text(f"{d.name.zh}：{before.year}年与{after.year}年比较",
+                                       f"{d.name.en or d.name.zh}: {before.year} compared with {after.year}"),
+                                  {"department": d, "before": before, "after": after, "indexed": True,
+                                   "function_lines": compare(before, after, "t03", "total"),
+                                   "economic_lines": compare(before, after, "t06", "total")}))
+    return pages
+
+
 def site_pages(results: list[ValidationResult], epoch: int, site_url: str) -> list[Page]:
     budgets = sorted((r.budget for r in results if r.budget), key=lambda b: (b.department_id, -b.year))
     totals = {b.slug: key_figures(b).total for b in budgets}
+    depts = departments(budgets)
+    by_year: dict[int, list[Budget]] = {}
+    for b in budgets:
+        by_year.setdefault(b.year, []).append(b)
+    year_groups = sorted(by_year.items(), key=lambda kv: -kv[0])
     pages = [Page(urls.ROOT, "index.html", "", Text("部门预算开放数据", "Open budget data"), {}, alternates=False),
              Page(urls.NOT_FOUND, "404.html", "", Text("页面不存在", "Page not found"), {}, alternates=False)]
+    pages += department_pages(depts, totals)
     for lang in urls.LANGS:
         pages.append(Page(urls.home(lang), "home.html", lang, Text("部门预算开放数据", "Open budget data"),
-                          {"budgets": budgets, "totals": totals, "indexed": True}))
+                          {"departments": depts, "totals": totals, "years": year_groups, "indexed": True}))
+        pages.append(Page(urls.years(lang), "years.html", lang, Text("按年度", "By year"),
+                          {"years": year_groups, "totals": totals, "indexed": True}))
         pages.append(Page(urls.data_access(lang), "data.html", lang, Text("数据获取", "Data access"),
                           {"budgets": budgets, "indexed": True}))
         pages.append(Page(urls.search(lang), "search.html", lang, Text("搜索", "Search"), {}))

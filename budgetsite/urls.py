@@ -41,8 +41,20 @@ def glossary(lang: str, slug: str) -> str:
     return f"{lang}/{slug}/glossary/"
 
 
+def departments(lang: str) -> str:
+    return f"{lang}/departments/"
+
+
 def department(lang: str, department_id: str) -> str:
     return f"{lang}/departments/{department_id}/"
+
+
+def comparison(lang: str, department_id: str, before: int, after: int) -> str:
+    return f"{lang}/departments/{department_id}/{before}-{after}/"
+
+
+def years(lang: str) -> str:
+    return f"{lang}/years/"
 
 
 def data_access(lang: str) -> str:
