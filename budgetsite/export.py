@@ -77,7 +77,7 @@ def resource_json(budget: Budget, resource: Resource, english: dict[str, str],
                     **({"unit": f.unit} if f.unit else {})} for f in resource.fields],
         "rows": rows,
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def english_names(budget: Budget) -> dict[str, str]:

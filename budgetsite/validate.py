@@ -114,7 +114,7 @@ def report_json(result: ValidationResult) -> str:
     summary = {s: sum(1 for c in result.checks if c.status == s) for s in ("pass", "rounding", "fail")}
     doc = {"dataset": result.dataset, "valid": not result.errors, "summary": summary,
            "findings": findings, "checks": checks}
-    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def term_json(t: Any) -> dict[str, Any]:
