@@ -21,6 +21,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-path", help="URL path the site is served under, e.g. /budget/ (default from site.toml)")
     b.add_argument("--site-url", help="absolute site URL for canonical links, sitemap and metadata")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--no-cache", action="store_true",
+                   help="validate and render everything from scratch (default: reuse .cache/ and unchanged pages)")
+    b.add_argument("--workers", type=int, help="processes for validation and rendering (default: all cores)")
     v = sub.add_parser("validate", help="check every dataset and print one line per problem")
     v.add_argument("--strict", action="store_true", help="treat warnings (rounding gaps) as errors")
     v.add_argument("datasets", nargs="*", type=Path, help="dataset folders (default: all under datasets/)")
@@ -70,7 +73,7 @@ def run_build(config, args) -> int:
     from .pipeline import build
 
     config = config.with_overrides(out=args.out, base_path=args.base_path, site_url=args.site_url)
-    status = build(config, strict=args.strict)
+    status = build(config, strict=args.strict, use_cache=not args.no_cache, workers=args.workers)
     if status == 0 and args.serve:
         from .serve import serve
 

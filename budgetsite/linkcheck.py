@@ -34,11 +34,16 @@ def scan(path: Path) -> _Collector:
     return collector
 
 
-def broken_links(root: Path, base_path: str = "/") -> list[str]:
-    """Human-readable problems: `page -> link: reason`. Empty when every internal link resolves."""
-    pages = {p.relative_to(root).as_posix(): scan(p) for p in sorted(root.rglob("*.html"))}
+def broken_links(root: Path, base_path: str = "/", only: list[str] | None = None) -> list[str]:
+    """Human-readable problems: `page -> link: reason`. Empty when every internal link resolves.
+
+    `only` limits the pages whose links are followed (e.g. those rendered in this build); their targets are
+    still looked up in the whole tree.
+    """
+    names = sorted(only) if only is not None else sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+    pages = {name: scan(root / name) for name in names}
     problems = []
-    for page, info in pages.items():
+    for page, info in list(pages.items()):
         for link in info.links:
             parts = urlsplit(link)
             if parts.scheme or parts.netloc:
@@ -64,7 +69,9 @@ def broken_links(root: Path, base_path: str = "/") -> list[str]:
             if not (root / file).is_file():
                 problems.append(f"{page} -> {link}: no such file {file}")
             elif parts.fragment and file.endswith(".html"):
-                ids = pages[file].ids if file in pages else scan(root / file).ids
+                if file not in pages:
+                    pages[file] = scan(root / file)
+                ids = pages[file].ids
                 if parts.fragment not in ids:
                     problems.append(f"{page} -> {link}: no element with id '{parts.fragment}' in {file}")
     return problems

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import urls
-from .model import Budget, Table
+from .model import Budget, BudgetSummary, Table
 
 FORMATS = {"csv": "text/csv", "json": "application/json", "zip": "application/zip",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -68,7 +68,7 @@ def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: 
     }
 
 
-def dcat_catalog(budgets: list[Budget], site_url: str, epoch: int) -> dict[str, Any]:
+def dcat_catalog(budgets: list[BudgetSummary], site_url: str, epoch: int) -> dict[str, Any]:
     abs_ = lambda p: urls.absolute(site_url, p)  # noqa: E731
     datasets = []
     for b in budgets:
@@ -81,7 +81,7 @@ def dcat_catalog(budgets: list[Budget], site_url: str, epoch: int) -> dict[str, 
             "dcat:downloadURL": {"@id": abs_(urls.bundle(b.slug))}, "dcat:mediaType": "application/zip",
             "dct:license": {"@id": b.licence.get("path", "")},
         }]
-        for res in b.resources.values():
+        for res in b.resources:
             distributions.append({
                 "@type": "dcat:Distribution",
                 "dct:title": [{"@value": res.title.zh, "@language": "zh-Hans"},
@@ -101,7 +101,7 @@ def dcat_catalog(budgets: list[Budget], site_url: str, epoch: int) -> dict[str, 
                              "dcat:endDate": f"{b.year}-12-31"},
             "dct:modified": iso_date(epoch),
             "dct:language": ["zh-Hans", "en"],
-            "dcat:keyword": b.descriptor.get("keywords", []),
+            "dcat:keyword": list(b.keywords),
             "dcat:landingPage": [{"@id": abs_(urls.budget(lang, b.slug))} for lang in urls.LANGS],
             "dcat:distribution": distributions,
         })

@@ -217,3 +217,28 @@ class ValidationResult:
     @property
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == "warning")
+
+
+@dataclass(frozen=True)
+class ResourceSummary:
+    name: str
+    path: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """What site-wide pages need of one budget. The full result stays on disk, so a corpus of thousands of
+    budgets is never held in memory at once."""
+
+    slug: str
+    department_id: str
+    department: Text
+    region: Text
+    year: int
+    title: Text
+    description: Text
+    licence: dict[str, str]
+    keywords: tuple[str, ...]
+    total: Decimal | None
+    resources: tuple[ResourceSummary, ...]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import charts, urls
 from .figures import compare, key_figures
 from .metadata import dataset_jsonld
-from .model import Budget, Text, ValidationResult
+from .model import Budget, BudgetSummary, Text, ValidationResult
 from .render import Page, markdown_html
 from .views import Labels, check_views, resource_view, table_checks, table_label
 
@@ -91,17 +92,17 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str) -> list[Pa
 class Department:
     id: str
     name: Text  # as in its latest budget
-    budgets: tuple[Budget, ...]  # newest first
+    budgets: tuple[BudgetSummary, ...]  # newest first
 
     @property
-    def pairs(self) -> list[tuple[Budget, Budget]]:
+    def pairs(self) -> list[tuple[BudgetSummary, BudgetSummary]]:
         """Consecutive published years, earlier first: each gets a comparison page."""
         ordered = sorted(self.budgets, key=lambda b: b.year)
         return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False)]
 
 
-def departments(budgets: list[Budget]) -> list[Department]:
-    groups: dict[str, list[Budget]] = {}
+def departments(budgets: list[BudgetSummary]) -> list[Department]:
+    groups: dict[str, list[BudgetSummary]] = {}
     for b in budgets:
         groups.setdefault(b.department_id, []).append(b)
     out = []
@@ -111,7 +112,8 @@ def departments(budgets: list[Budget]) -> list[Department]:
     return out
 
 
-def department_pages(depts: list[Department], totals: dict[str, object]) -> list[Page]:
+def department_pages(depts: list[Department], totals: dict[str, object],
+                     load: Callable[[str], Budget]) -> list[Page]:
     pages = []
     for lang in urls.LANGS:
         pages.append(Page(urls.departments(lang), "departments.html", lang, Text("部门", "Departments"),
@@ -119,27 +121,30 @@ def department_pages(depts: list[Department], totals: dict[str, object]) -> list
         for d in depts:
             pages.append(Page(urls.department(lang, d.id), "department.html", lang, d.name,
                               {"department": d, "totals": totals, "indexed": True}))
-            for before, after in d.pairs:
+    for d in depts:
+        for before, after in d.pairs:
+            a, b = load(before.slug), load(after.slug)  # two full budgets at a time, never the corpus
+            lines = {"function_lines": compare(a, b, "t03", "total"), "economic_lines": compare(a, b, "t06", "total")}
+            for lang in urls.LANGS:
                 pages.append(Page(urls.comparison(lang, d.id, before.year, after.year), "compare.html", lang,
                                   Text(f"{d.name.zh}：{before.year}年与{after.year}年比较",
                                        f"{d.name.en or d.name.zh}: {before.year} compared with {after.year}"),
-                                  {"department": d, "before": before, "after": after, "indexed": True,
-                                   "function_lines": compare(before, after, "t03", "total"),
-                                   "economic_lines": compare(before, after, "t06", "total")}))
+                                  {"department": d, "before": before, "after": after, "indexed": True, **lines}))
     return pages
 
 
-def site_pages(results: list[ValidationResult], epoch: int, site_url: str) -> list[Page]:
-    budgets = sorted((r.budget for r in results if r.budget), key=lambda b: (b.department_id, -b.year))
-    totals = {b.slug: key_figures(b).total for b in budgets}
+def site_pages(summaries: list[BudgetSummary], load: Callable[[str], Budget]) -> list[Page]:
+    """The pages that are not one budget's own: home, indexes, departments, comparisons, data access."""
+    budgets = sorted(summaries, key=lambda b: (b.department_id, -b.year))
+    totals = {b.slug: b.total for b in budgets}
     depts = departments(budgets)
-    by_year: dict[int, list[Budget]] = {}
+    by_year: dict[int, list[BudgetSummary]] = {}
     for b in budgets:
         by_year.setdefault(b.year, []).append(b)
     year_groups = sorted(by_year.items(), key=lambda kv: -kv[0])
     pages = [Page(urls.ROOT, "index.html", "", Text("部门预算开放数据", "Open budget data"), {}, alternates=False),
              Page(urls.NOT_FOUND, "404.html", "", Text("页面不存在", "Page not found"), {}, alternates=False)]
-    pages += department_pages(depts, totals)
+    pages += department_pages(depts, totals, load)
     for lang in urls.LANGS:
         pages.append(Page(urls.home(lang), "home.html", lang, Text("部门预算开放数据", "Open budget data"),
                           {"departments": depts, "totals": totals, "years": year_groups, "indexed": True}))
@@ -148,7 +153,4 @@ def site_pages(results: list[ValidationResult], epoch: int, site_url: str) -> li
         pages.append(Page(urls.data_access(lang), "data.html", lang, Text("数据获取", "Data access"),
                           {"budgets": budgets, "indexed": True}))
         pages.append(Page(urls.search(lang), "search.html", lang, Text("搜索", "Search"), {}))
-    for result in results:
-        if result.budget:
-            pages += budget_pages(result, epoch, site_url)
     return pages

@@ -1,83 +1,172 @@
 """build(config): validate every dataset, render every page and download, check the result, publish.
 
-Read top to bottom: nothing is written to the live site until every stage has succeeded; a failure at
-any point leaves the previous `site/` exactly as it was.
+Read top to bottom:
+
+1. plan: hash every input (datasets, reference data, templates, catalogs, code, settings);
+2. validate: datasets whose hash is new are validated (in a process pool when there are several), the
+   others come from the result store; any error stops the build before `site/` is touched;
+3. render into a staging folder beside `site/`: a budget whose inputs did not change since the last build
+   has its files hard-linked from the live site, the others are rendered (in a pool when there are
+   several); site-wide pages (home, indexes, departments, catalog, sitemap) are rendered every time;
+4. check the staged tree (links of everything rendered now), index it for search, then swap it in.
+
+A failure at any point leaves the previous `site/` exactly as it was. Nothing holds the whole corpus in
+memory: site-wide pages use small summaries, and each budget's full result is loaded when it is rendered.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from . import export, urls
+from . import cache, export, urls
 from .config import SiteConfig
-from .i18n import key_differences, load_catalogs
+from .figures import key_figures
+from .i18n import Catalog, key_differences, load_catalogs
 from .linkcheck import broken_links
-from .metadata import dcat_catalog
-from .model import Budget, ValidationResult
-from .pages import site_pages
+from .load import discover
+from .metadata import dcat_catalog, iso_date
+from .model import Budget, BudgetSummary, Finding, ResourceSummary, ValidationResult
+from .pages import budget_pages, site_pages
 from .render import make_environment, render_page
 from .search import SearchIndexError, build_index
-from .validate import report_json, validate_all
+from .validate import load_reference, report_json, validate_budget
 from .writer import SiteWriter, publish, staging
 
 ASSETS = ("style.css", "search.js", "favicon.svg")
+MANIFEST = "manifest.json"
+POOL_MIN_TASKS = 4  # below this, a process pool costs more than it saves
 
 
 class BuildFailed(Exception):
     pass
 
 
-def build(config: SiteConfig, strict: bool = False) -> int:
-    from .cli import print_findings
+# --- 1. plan ---------------------------------------------------------------------------------------------
 
-    results, reference_findings = validate_all(config.datasets, config.reference)
-    status = print_findings(results, reference_findings, strict)
-    if status:
-        print("build stopped: nothing was published; the previous site is unchanged", file=sys.stderr)
-        return status
-    try:
-        with staging(config.output) as tmp:
-            writer = SiteWriter(tmp)
-            write_site(writer, results, config)
-            index_summary = build_index(tmp, config.root)
-            problems = broken_links(tmp, config.base_path)
-            if problems:
-                raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
-            publish(tmp, config.output)
-    except (BuildFailed, SearchIndexError) as exc:
-        print(f"error: {exc}\nbuild stopped: the previous site is unchanged", file=sys.stderr)
-        return 1
-    except Exception as exc:  # any other failure: report it, keep the previous site, never a traceback
-        print(f"error: the build failed while rendering: {type(exc).__name__}: {exc}\n"
-              "build stopped: the previous site is unchanged", file=sys.stderr)
-        return 1
-    pages = sum(1 for p in writer.written if p.endswith(".html"))
-    print(f"built {pages} pages and {len(writer.written) - pages} other files into {config.output}; "
-          f"search: {index_summary}")
-    return 0
+@dataclass(frozen=True)
+class Plan:
+    folders: tuple[Path, ...]
+    keys: dict[str, str]  # dataset folder name -> validation key (dataset + reference + code)
+    site_key: str  # everything a page depends on besides its own budget
+    build_key: str  # the whole build: equal keys give an identical site
 
 
-def write_site(writer: SiteWriter, results: list[ValidationResult], config: SiteConfig) -> None:
-    catalogs = load_catalogs(config.i18n, urls.LANGS)
-    missing = key_differences(catalogs)
-    if missing:
-        raise BuildFailed("UI string catalogs differ: " + "; ".join(
-            f"i18n/{lang}.toml lacks {', '.join(sorted(keys))}" for lang, keys in sorted(missing.items())))
-    env = make_environment(config.templates)
-    pages = site_pages(results, config.build_epoch, config.site_url)
+def plan_build(config: SiteConfig) -> Plan:
+    code = cache.code_digest()
+    reference = cache.digest_tree(config.reference)
+    folders = tuple(discover(config.datasets))
+    keys = {f.name: cache.combine(code, reference, cache.digest_tree(f)) for f in folders}
+    site_key = cache.combine(code, cache.digest_tree(config.templates), cache.digest_tree(config.i18n),
+                             config.site_url, config.base_path, str(config.build_epoch))
+    build_key = cache.combine(site_key, *(f"{k}={v}" for k, v in sorted(keys.items())))
+    return Plan(folders, keys, site_key, build_key)
+
+
+# --- 2. validate -----------------------------------------------------------------------------------------
+
+_REFERENCE: dict[str, Any] = {}
+
+
+def _validate_into_store(folder: Path, reference_dir: Path, store_dir: Path, key: str) -> None:
+    """Worker: validate one dataset and store the result (module level, so a process pool can run it)."""
+    if _REFERENCE.get("dir") != reference_dir:
+        codelists, rulesets, _ = load_reference(reference_dir)
+        _REFERENCE.update(dir=reference_dir, codelists=codelists, rulesets=rulesets)
+    result = validate_budget(folder, _REFERENCE["codelists"], _REFERENCE["rulesets"])
+    cache.ResultStore(store_dir).save(key, result)
+
+
+def run_tasks(function: Callable[..., Any], tasks: list[tuple[Any, ...]], workers: int) -> list[Any]:
+    if len(tasks) < POOL_MIN_TASKS or workers < 2:
+        return [function(*task) for task in tasks]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, *zip(*tasks, strict=True), chunksize=max(1, len(tasks) // (workers * 8))))
+
+
+def summarize(result: ValidationResult) -> BudgetSummary:
+    b = result.budget
+    assert b is not None
+    keywords = tuple(b.descriptor.get("keywords", []))
+    return BudgetSummary(
+        slug=b.slug, department_id=b.department_id, department=b.department, region=b.region, year=b.year,
+        title=b.title, description=b.description, licence=dict(b.licence), keywords=keywords,
+        total=key_figures(b).total,
+        resources=tuple(ResourceSummary(r.name, r.path, r.title) for r in b.resources.values()),
+    )
+
+
+@dataclass(frozen=True)
+class Validated:
+    findings: list[Finding]
+    checks: int
+    summaries: list[BudgetSummary]
+    keys: dict[str, str]  # slug -> result key, for budgets that loaded
+
+
+def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int) -> Validated:
+    _, _, reference_findings = load_reference(config.reference)
+    stale = [(f, config.reference, store.folder, plan.keys[f.name]) for f in plan.folders
+             if not store.has(plan.keys[f.name])]
+    run_tasks(_validate_into_store, stale, workers)
+    findings, summaries, keys, checks = list(reference_findings), [], {}, 0
+    for folder in plan.folders:
+        result = store.load(plan.keys[folder.name])
+        findings += result.findings
+        checks += len(result.checks)
+        if result.budget is not None and not result.errors:
+            summaries.append(summarize(result))
+            keys[result.dataset] = plan.keys[folder.name]
+    return Validated(findings, checks, summaries, keys)
+
+
+def report(validated: Validated, datasets: int, strict: bool) -> int:
+    for f in validated.findings:
+        print(f.format(), file=sys.stderr if f.severity == "error" else sys.stdout)
+    errors = sum(1 for f in validated.findings if f.severity == "error")
+    warnings = len(validated.findings) - errors
+    print(f"{datasets} dataset(s), {validated.checks} identities checked: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors or (strict and warnings) else 0
+
+
+# --- 3. render -------------------------------------------------------------------------------------------
+
+_ENV: dict[tuple[str, str], tuple[Any, dict[str, Catalog]]] = {}
+
+
+def environment(config: SiteConfig) -> tuple[Any, dict[str, Catalog]]:
+    """One Jinja environment and catalog set per process (workers build their own once)."""
+    key = (str(config.templates), str(config.i18n))
+    if key not in _ENV:
+        catalogs = load_catalogs(config.i18n, urls.LANGS)
+        missing = key_differences(catalogs)
+        if missing:
+            raise BuildFailed("UI string catalogs differ: " + "; ".join(
+                f"i18n/{lang}.toml lacks {', '.join(sorted(keys))}" for lang, keys in sorted(missing.items())))
+        _ENV[key] = (make_environment(config.templates), catalogs)
+    return _ENV[key]
+
+
+def write_pages(writer: SiteWriter, pages: Iterable[Any], config: SiteConfig) -> None:
+    env, catalogs = environment(config)
     for page in pages:
         writer.write_text(urls.file_of(page.path), render_page(env, page, catalogs, config))
-    for name in ASSETS:
-        writer.write_bytes(f"assets/{name}", (config.templates / "assets" / name).read_bytes())
-    budgets = [r.budget for r in results if r.budget]
-    for result in results:
-        if result.budget:
-            write_downloads(writer, result.budget, result, config.build_epoch)
-    write_json(writer, urls.CATALOG, dcat_catalog(budgets, config.site_url, config.build_epoch))
-    writer.write_text(urls.SITEMAP, sitemap(pages, config))
-    writer.write_text(urls.ROBOTS, f"User-agent: *\nAllow: /\nSitemap: {config.site_url}{urls.SITEMAP}\n")
+
+
+def render_budget(config: SiteConfig, store_dir: Path, key: str, staged: Path) -> dict[str, int]:
+    """Worker: every page and download of one budget, written into the staged tree."""
+    result = cache.ResultStore(store_dir).load(key)
+    writer = SiteWriter(staged)
+    write_pages(writer, budget_pages(result, config.build_epoch, config.site_url), config)
+    write_downloads(writer, result.budget, result, config.build_epoch)
+    return writer.written
 
 
 def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult, epoch: int) -> None:
@@ -92,28 +181,142 @@ def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult
         writer.write_bytes(urls.excel_csv(budget.slug, name), export.excel_csv(resource))
     for table in budget.tables:
         writer.write_bytes(urls.xlsx(budget.slug, table.id), export.xlsx(budget, table, epoch))
-    report = report_json(result).encode("utf-8")
-    writer.write_bytes(urls.quality_report(budget.slug), report)
-    writer.write_bytes(urls.bundle(budget.slug), export.bundle(files + [("quality.json", report)], epoch))
+    report_bytes = report_json(result).encode("utf-8")
+    writer.write_bytes(urls.quality_report(budget.slug), report_bytes)
+    writer.write_bytes(urls.bundle(budget.slug), export.bundle(files + [("quality.json", report_bytes)], epoch))
+
+
+def reuse(previous: dict[str, Any], slug: str, key: str, live: Path, staged: Path) -> list[str] | None:
+    """Hard-link a budget's files from the live site when nothing it depends on changed; None otherwise."""
+    entry = previous.get("budgets", {}).get(slug)
+    if not entry or entry.get("key") != key or not all((live / f).is_file() for f in entry["files"]):
+        return None
+    for f in entry["files"]:
+        target = staged / f
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(live / f, target)
+        except OSError:  # another file system, or links not allowed: copy instead
+            target.write_bytes((live / f).read_bytes())
+    return list(entry["files"])
+
+
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, list[str]]  # slug -> the files of that budget
+    fresh: list[str]  # HTML files rendered in this run (the link check reads these)
+    reused: int  # budgets hard-linked from the previous site
+
+
+def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore, staged: Path,
+                 previous: dict[str, Any], workers: int) -> Rendered:
+    files: dict[str, list[str]] = {}
+    todo = []
+    for s in validated.summaries:
+        render_key = cache.combine(plan.site_key, validated.keys[s.slug])
+        reused = reuse(previous, s.slug, render_key, config.output, staged)
+        if reused is None:
+            todo.append((config, store.folder, validated.keys[s.slug], staged))
+        else:
+            files[s.slug] = reused
+    fresh: list[str] = []
+    for written in run_tasks(render_budget, todo, workers):
+        slug = next(p.split("/")[1] for p in written if p.startswith("data/"))
+        files[slug] = sorted(written)
+        fresh += [p for p in written if p.endswith(".html")]
+    writer = SiteWriter(staged)
+    owned = {p for paths in files.values() for p in paths}
+    write_site_wide(writer, validated.summaries, store, validated.keys, config, owned)
+    fresh += [p for p in writer.written if p.endswith(".html")]
+    return Rendered(files, fresh, len(validated.summaries) - len(todo))
+
+
+def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], store: cache.ResultStore,
+                    keys: dict[str, str], config: SiteConfig, owned: set[str]) -> None:
+    def load(slug: str) -> Budget:
+        budget = store.load(keys[slug]).budget
+        assert budget is not None
+        return budget
+
+    pages = site_pages(summaries, load)
+    collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
+    if collisions:
+        raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
+    write_pages(writer, pages, config)
+    for name in ASSETS:
+        writer.write_bytes(f"assets/{name}", (config.templates / "assets" / name).read_bytes())
+    write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch))
+    all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
+    writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
+    writer.write_text(urls.ROBOTS, f"User-agent: *\nAllow: /\nSitemap: {config.site_url}{urls.SITEMAP}\n")
 
 
 def write_json(writer: SiteWriter, path: str, data: object) -> None:
     writer.write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
-def sitemap(pages, config: SiteConfig) -> str:
-    from .metadata import iso_date
-
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for page in sorted(pages, key=lambda p: p.path):
-        if page.path == urls.NOT_FOUND:
-            continue
-        loc = urls.absolute(config.site_url, page.path).replace("&", "&amp;")
-        lines.append(f"  <url><loc>{loc}</loc><lastmod>{iso_date(config.build_epoch)}</lastmod></url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+def sitemap(files: list[str], config: SiteConfig) -> str:
+    env, _ = environment(config)
+    paths = [f.removesuffix("index.html") for f in files if f != urls.NOT_FOUND]
+    return env.get_template("sitemap.xml").render(
+        urls=[urls.absolute(config.site_url, p) for p in sorted(paths)], lastmod=iso_date(config.build_epoch))
 
 
-def site_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
+# --- 4. check, index, publish ----------------------------------------------------------------------------
+
+def read_manifest(config: SiteConfig, cache_dir: Path) -> dict[str, Any]:
+    path = cache_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if data.get("output") == str(config.output) and config.output.is_dir() else {}
+
+
+def write_manifest(cache_dir: Path, config: SiteConfig, plan: Plan, files: dict[str, list[str]]) -> None:
+    data = {"output": str(config.output), "build": plan.build_key,
+            "budgets": {slug: {"key": None, "files": paths} for slug, paths in sorted(files.items())}}
+    for slug in files:
+        data["budgets"][slug]["key"] = cache.combine(plan.site_key, plan.keys[slug])
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+    os.replace(tmp, cache_dir / MANIFEST)
+
+
+def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, workers: int | None = None) -> int:
+    workers = workers or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="budgetsite-") as scratch:
+        cache_dir = config.root / ".cache" if use_cache else Path(scratch)
+        store = cache.ResultStore(cache_dir / "results")
+        plan = plan_build(config)
+        previous = read_manifest(config, cache_dir) if use_cache else {}
+        if previous.get("build") == plan.build_key:
+            print(f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}")
+            return 0
+        validated = validate_stage(config, plan, store, workers)
+        status = report(validated, len(plan.folders), strict)
+        if status:
+            print("build stopped: nothing was published; the previous site is unchanged", file=sys.stderr)
+            return status
+        try:
+            with staging(config.output) as staged:
+                rendered = render_stage(config, plan, validated, store, staged, previous, workers)
+                problems = broken_links(staged, config.base_path, only=rendered.fresh)
+                if problems:
+                    raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
+                index_summary = build_index(staged, config.root)
+                publish(staged, config.output)
+        except (BuildFailed, SearchIndexError) as exc:
+            print(f"error: {exc}\nbuild stopped: the previous site is unchanged", file=sys.stderr)
+            return 1
+        except Exception as exc:  # any other failure: report it, keep the previous site, never a traceback
+            print(f"error: the build failed while rendering: {type(exc).__name__}: {exc}\n"
+                  "build stopped: the previous site is unchanged", file=sys.stderr)
+            return 1
+        if use_cache:
+            write_manifest(cache_dir, config, plan, rendered.files)
+    count = len(validated.summaries)
+    print(f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, {rendered.reused} "
+          f"unchanged and reused, {len(rendered.fresh)} pages written; search: {index_summary}")
+    return 0

@@ -269,11 +269,29 @@ def test_a_failure_halfway_through_rendering_leaves_the_previous_site_unchanged(
         return original(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "render_page", failing)
-    status, stdout, stderr = build_into(root, out)
+    status, stdout, stderr = build_into(root, out, "--no-cache")  # unchanged input would not render at all
     assert status == 1 and calls["n"] == 10
     assert "disk full (simulated)" in stderr and "Traceback" not in stderr
     assert manifest(out) == before
     assert not list(out.parent.glob(".site-build-*"))
+
+
+def test_an_unchanged_input_is_not_rebuilt(good_build):
+    root, out, before = good_build
+    status, stdout, stderr = build_into(root, out)
+    assert status == 0 and "site is up to date" in stdout
+    assert manifest(out) == before
+
+
+def test_one_changed_budget_is_rendered_again_and_the_site_stays_consistent(good_build):
+    root, out, before = good_build
+    replace_in(root / DATASET / "data/translations.csv", "Housing security", "Housing security (changed)")
+    status, stdout, stderr = build_into(root, out)
+    assert status == 0, stderr
+    after = manifest(out)
+    assert "Housing security (changed)" in (out / "en/xiamen-hpf-2024/t04/index.html").read_text("utf-8")
+    assert after["data/xiamen-hpf-2024/data/translations.csv"] != before["data/xiamen-hpf-2024/data/translations.csv"]
+    assert after["assets/style.css"] == before["assets/style.css"]
 
 
 def test_a_failing_search_index_leaves_the_previous_site_unchanged(good_build, monkeypatch):
@@ -283,7 +301,7 @@ def test_a_failing_search_index_leaves_the_previous_site_unchanged(good_build, m
         raise pipeline.SearchIndexError("Pagefind failed (simulated)")
 
     monkeypatch.setattr(pipeline, "build_index", broken)
-    status, stdout, stderr = build_into(root, out)
+    status, stdout, stderr = build_into(root, out, "--no-cache")
     assert status == 1 and "Pagefind failed (simulated)" in stderr
     assert manifest(out) == before
 
