@@ -24,7 +24,7 @@ class Section:
     glossary: bool
 
 
-def sections(markdown_text: str, glossary_flags: list[bool]) -> list[Section]:
+def sections(markdown_text: str, glossary_flags: list[bool], lang: str) -> list[Section]:
     """Split the narrative at its top-level headings (第一部分, 第二部分, ...)."""
     heads = list(H1.finditer(markdown_text))
     out = []
@@ -32,14 +32,14 @@ def sections(markdown_text: str, glossary_flags: list[bool]) -> list[Section]:
         end = heads[i + 1].start() if i + 1 < len(heads) else len(markdown_text)
         body = markdown_text[m.end():end]
         flag = glossary_flags[i] if i < len(glossary_flags) else False
-        out.append(Section(f"part-{i + 1}", m[1].strip(), markdown_html(body, heading_offset=2), flag))
+        out.append(Section(f"part-{i + 1}", m[1].strip(), markdown_html(body, heading_offset=2, lang=lang), flag))
     return out
 
 
 def narrative(budget: Budget) -> dict[str, list[Section]]:
     zh_heads = [m[1] for m in H1.finditer(budget.narrative.get("zh", ""))]
     flags = ["名词解释" in h for h in zh_heads]
-    return {lang: sections(text, flags) for lang, text in budget.narrative.items()}
+    return {lang: sections(text, flags, lang) for lang, text in budget.narrative.items()}
 
 
 def table_title(budget: Budget, table_id: str) -> Text:

@@ -11,7 +11,7 @@ from typing import Any
 import markdown
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import urls
 from .config import SiteConfig
@@ -34,14 +34,40 @@ class Page:
     alternates: bool = True  # has a counterpart in the other language
 
 
-def markdown_html(source: str, heading_offset: int = 0) -> Markup:
-    """Narrative Markdown as sanitised HTML: the only place user text becomes Markup."""
+def markdown_html(source: str, heading_offset: int = 0, lang: str = "zh") -> Markup:
+    """Narrative Markdown as sanitised HTML: the only place user Markdown becomes Markup."""
     html = markdown.markdown(source, extensions=["tables"], output_format="html")
     if heading_offset:
         html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + heading_offset, 6)}>", html)
     clean = nh3.clean(html, tags=MARKDOWN_TAGS, attributes={"a": {"href", "title"}},
                       url_schemes={"http", "https", "mailto"})
+    if lang == "en":
+        clean = mark_chinese(clean)
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+                     r"(?:[\s\d.,%()（）\-]*[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+)*")
+HAS_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def has_chinese(text: str) -> bool:
+    return bool(HAS_CJK.search(text))
+
+
+def mark_chinese(html: str) -> str:
+    """Wrap runs of Chinese inside the text of (already safe) HTML in <span lang="zh-Hans">, for English pages
+    that quote the original: screen readers and search then treat them as Chinese."""
+    parts = re.split(r"(<[^>]*>)", html)
+    for i, part in enumerate(parts):
+        if part and not part.startswith("<") and has_chinese(part):
+            parts[i] = CJK_RUN.sub(lambda m: f'<span lang="zh-Hans">{m[0]}</span>', part)
+    return "".join(parts)
+
+
+def marked_text(value: Any) -> Markup:
+    """Plain text for an English page, escaped, with its Chinese runs marked as Chinese."""
+    return Markup(mark_chinese(str(escape(str(value)))))  # noqa: S704 - escaped just here
 
 
 def format_amount(value: Any) -> str:
@@ -77,7 +103,8 @@ def make_environment(templates: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(amount=format_amount, number=format_number, pct=format_pct, external_url=external_url)
+    env.filters.update(amount=format_amount, number=format_number, pct=format_pct, external_url=external_url,
+                       marked=marked_text)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals["urls"] = urls
     return env
@@ -98,12 +125,13 @@ def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], conf
 
     def needs_zh(text: Text) -> bool:
         """True where an English page shows Chinese because no translation exists."""
-        return lang == "en" and not text.en and bool(text.zh)
+        return lang == "en" and not text.en and has_chinese(text.zh)
 
     alternates = []
-    if page.lang and page.alternates:
+    if (page.lang and page.alternates) or page.path == urls.ROOT:  # the picker is every page's x-default
         for code in urls.LANGS:
-            alternates.append((urls.HTML_LANG[code], urls.absolute(config.site_url, urls.swap_lang(page.path, code))))
+            target = urls.home(code) if page.path == urls.ROOT else urls.swap_lang(page.path, code)
+            alternates.append((urls.HTML_LANG[code], urls.absolute(config.site_url, target)))
         alternates.append(("x-default", urls.absolute(config.site_url, urls.ROOT)))
     template = env.get_template(page.template)
     return template.render(

@@ -1,0 +1,53 @@
+// Site search on top of Pagefind's JavaScript API. No inline script: CSP allows only files from this site.
+// The search page carries the relative path to the site root in data-root, so the same build works
+// under any base path.
+const form = document.querySelector("form[data-search]");
+const results = document.getElementById("search-results");
+const status = document.getElementById("search-status");
+
+function text(tag, content, cls) {
+  const el = document.createElement(tag);
+  el.textContent = content;
+  if (cls) el.className = cls;
+  return el;
+}
+
+// Pagefind excerpts mark hits with <mark>; rebuild them as DOM nodes instead of trusting HTML.
+function excerpt(html) {
+  const p = document.createElement("p");
+  p.className = "excerpt";
+  html.split(/(<mark>.*?<\/mark>)/).forEach((part) => {
+    const m = part.match(/^<mark>(.*)<\/mark>$/);
+    const plain = (m ? m[1] : part).replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+    p.appendChild(m ? text("mark", plain) : document.createTextNode(plain));
+  });
+  return p;
+}
+
+async function run(query) {
+  const root = new URL(form.dataset.root, window.location.href);
+  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  await pagefind.options({ baseUrl: root.pathname });
+  const search = await pagefind.search(query);
+  const hits = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  results.replaceChildren();
+  hits.forEach((hit) => {
+    const li = document.createElement("li");
+    const a = text("a", hit.meta.title || hit.url);
+    a.href = hit.url;
+    li.appendChild(a);
+    li.appendChild(excerpt(hit.excerpt));
+    results.appendChild(li);
+  });
+  status.textContent = form.dataset[hits.length ? "found" : "none"].replace("{count}", search.results.length);
+}
+
+if (form && results) {
+  const query = new URLSearchParams(window.location.search).get("q");
+  if (query) {
+    form.elements.q.value = query;
+    status.textContent = form.dataset.searching;
+    run(query).catch(() => { status.textContent = form.dataset.failed; });
+  }
+}
