@@ -24,6 +24,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="validate and render everything from scratch (default: reuse .cache/ and unchanged pages)")
     b.add_argument("--workers", type=int, help="processes for validation and rendering (default: all cores)")
+    b.add_argument("--timings", action="store_true", help="print seconds per build stage")
     v = sub.add_parser("validate", help="check every dataset and print one line per problem")
     v.add_argument("--strict", action="store_true", help="treat warnings (rounding gaps) as errors")
     v.add_argument("datasets", nargs="*", type=Path, help="dataset folders (default: all under datasets/)")
@@ -73,7 +74,10 @@ def run_build(config, args) -> int:
     from .pipeline import build
 
     config = config.with_overrides(out=args.out, base_path=args.base_path, site_url=args.site_url)
-    status = build(config, strict=args.strict, use_cache=not args.no_cache, workers=args.workers)
+    stats: dict[str, float] | None = {} if args.timings else None
+    status = build(config, strict=args.strict, use_cache=not args.no_cache, workers=args.workers, stats=stats)
+    for stage, seconds in (stats or {}).items():
+        print(f"timing: {stage}: {seconds:.3f} s")
     if status == 0 and args.serve:
         from .serve import serve
 

@@ -37,6 +37,8 @@ from .model import Budget, BudgetSummary, Finding, ResourceSummary, ValidationRe
 from .pages import budget_pages, site_pages
 from .render import make_environment, render_page
 from .search import SearchIndexError, build_index
+from .timing import Stats, timed
+from .timing import merge as merge_stats
 from .validate import load_reference, report_json, validate_budget
 from .writer import SiteWriter, publish, staging
 
@@ -75,13 +77,16 @@ def plan_build(config: SiteConfig) -> Plan:
 _REFERENCE: dict[str, Any] = {}
 
 
-def _validate_into_store(folder: Path, reference_dir: Path, store_dir: Path, key: str) -> None:
+def _validate_into_store(folder: Path, reference_dir: Path, store_dir: Path, key: str) -> Stats:
     """Worker: validate one dataset and store the result (module level, so a process pool can run it)."""
     if _REFERENCE.get("dir") != reference_dir:
         codelists, rulesets, _ = load_reference(reference_dir)
         _REFERENCE.update(dir=reference_dir, codelists=codelists, rulesets=rulesets)
-    result = validate_budget(folder, _REFERENCE["codelists"], _REFERENCE["rulesets"])
-    cache.ResultStore(store_dir).save(key, result)
+    stats: Stats = {}
+    result = validate_budget(folder, _REFERENCE["codelists"], _REFERENCE["rulesets"], stats)
+    with timed(stats, "store"):
+        cache.ResultStore(store_dir).save(key, result)
+    return stats
 
 
 def run_tasks(function: Callable[..., Any], tasks: list[tuple[Any, ...]], workers: int) -> list[Any]:
@@ -111,11 +116,13 @@ class Validated:
     keys: dict[str, str]  # slug -> result key, for budgets that loaded
 
 
-def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int) -> Validated:
+def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int,
+                   stats: Stats | None = None) -> Validated:
     _, _, reference_findings = load_reference(config.reference)
     stale = [(f, config.reference, store.folder, plan.keys[f.name]) for f in plan.folders
              if not store.has(plan.keys[f.name])]
-    run_tasks(_validate_into_store, stale, workers)
+    for worker_stats in run_tasks(_validate_into_store, stale, workers):
+        merge_stats(stats, worker_stats)
     findings, summaries, keys, checks = list(reference_findings), [], {}, 0
     for folder in plan.folders:
         result = store.load(plan.keys[folder.name])
@@ -160,13 +167,17 @@ def write_pages(writer: SiteWriter, pages: Iterable[Any], config: SiteConfig) ->
         writer.write_text(urls.file_of(page.path), render_page(env, page, catalogs, config))
 
 
-def render_budget(config: SiteConfig, store_dir: Path, key: str, staged: Path) -> dict[str, int]:
+def render_budget(config: SiteConfig, store_dir: Path, key: str, staged: Path) -> tuple[dict[str, int], Stats]:
     """Worker: every page and download of one budget, written into the staged tree."""
-    result = cache.ResultStore(store_dir).load(key)
+    stats: Stats = {}
+    with timed(stats, "load result"):
+        result = cache.ResultStore(store_dir).load(key)
     writer = SiteWriter(staged)
-    write_pages(writer, budget_pages(result, config.build_epoch, config.site_url), config)
-    write_downloads(writer, result.budget, result, config.build_epoch)
-    return writer.written
+    with timed(stats, "pages"):
+        write_pages(writer, budget_pages(result, config.build_epoch, config.site_url), config)
+    with timed(stats, "downloads"):
+        write_downloads(writer, result.budget, result, config.build_epoch)
+    return writer.written, stats
 
 
 def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult, epoch: int) -> None:
@@ -209,24 +220,29 @@ class Rendered:
 
 
 def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore, staged: Path,
-                 previous: dict[str, Any], workers: int) -> Rendered:
+                 previous: dict[str, Any], workers: int, stats: Stats | None = None) -> Rendered:
     files: dict[str, list[str]] = {}
     todo = []
-    for s in validated.summaries:
-        render_key = cache.combine(plan.site_key, validated.keys[s.slug])
-        reused = reuse(previous, s.slug, render_key, config.output, staged)
-        if reused is None:
-            todo.append((config, store.folder, validated.keys[s.slug], staged))
-        else:
-            files[s.slug] = reused
+    with timed(stats, "reuse unchanged (wall)"):
+        for s in validated.summaries:
+            render_key = cache.combine(plan.site_key, validated.keys[s.slug])
+            reused = reuse(previous, s.slug, render_key, config.output, staged)
+            if reused is None:
+                todo.append((config, store.folder, validated.keys[s.slug], staged))
+            else:
+                files[s.slug] = reused
     fresh: list[str] = []
-    for written in run_tasks(render_budget, todo, workers):
+    with timed(stats, "render budgets (wall)"):
+        done = run_tasks(render_budget, todo, workers)
+    for written, worker_stats in done:
+        merge_stats(stats, worker_stats)
         slug = next(p.split("/")[1] for p in written if p.startswith("data/"))
         files[slug] = sorted(written)
         fresh += [p for p in written if p.endswith(".html")]
     writer = SiteWriter(staged)
     owned = {p for paths in files.values() for p in paths}
-    write_site_wide(writer, validated.summaries, store, validated.keys, config, owned)
+    with timed(stats, "site-wide pages (wall)"):
+        write_site_wide(writer, validated.summaries, store, validated.keys, config, owned)
     fresh += [p for p in writer.written if p.endswith(".html")]
     return Rendered(files, fresh, len(validated.summaries) - len(todo))
 
@@ -284,29 +300,36 @@ def write_manifest(cache_dir: Path, config: SiteConfig, plan: Plan, files: dict[
     os.replace(tmp, cache_dir / MANIFEST)
 
 
-def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, workers: int | None = None) -> int:
+def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, workers: int | None = None,
+          stats: Stats | None = None) -> int:
+    """Returns the exit status. `stats`, when given, receives seconds per stage (see bench/run.py)."""
     workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="budgetsite-") as scratch:
         cache_dir = config.root / ".cache" if use_cache else Path(scratch)
         store = cache.ResultStore(cache_dir / "results")
-        plan = plan_build(config)
+        with timed(stats, "plan: hash inputs (wall)"):
+            plan = plan_build(config)
         previous = read_manifest(config, cache_dir) if use_cache else {}
         if previous.get("build") == plan.build_key:
             print(f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}")
             return 0
-        validated = validate_stage(config, plan, store, workers)
+        with timed(stats, "validate (wall)"):
+            validated = validate_stage(config, plan, store, workers, stats)
         status = report(validated, len(plan.folders), strict)
         if status:
             print("build stopped: nothing was published; the previous site is unchanged", file=sys.stderr)
             return status
         try:
             with staging(config.output) as staged:
-                rendered = render_stage(config, plan, validated, store, staged, previous, workers)
-                problems = broken_links(staged, config.base_path, only=rendered.fresh)
+                rendered = render_stage(config, plan, validated, store, staged, previous, workers, stats)
+                with timed(stats, "link check (wall)"):
+                    problems = broken_links(staged, config.base_path, only=rendered.fresh)
                 if problems:
                     raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
-                index_summary = build_index(staged, config.root)
-                publish(staged, config.output)
+                with timed(stats, "search index (wall)"):
+                    index_summary = build_index(staged, config.root)
+                with timed(stats, "publish (wall)"):
+                    publish(staged, config.output)
         except (BuildFailed, SearchIndexError) as exc:
             print(f"error: {exc}\nbuild stopped: the previous site is unchanged", file=sys.stderr)
             return 1
