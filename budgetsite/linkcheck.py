@@ -6,32 +6,29 @@ are not fetched: the build has no network, and they are checked for shape in the
 
 from __future__ import annotations
 
+import html
 import posixpath
-from html.parser import HTMLParser
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id":
-                self.ids.add(value)
-            elif name in ("href", "src") or (tag == "form" and name == "action"):
-                self.links.append(value)
+# The build writes every attribute double-quoted (Jinja templates), so a regular expression reads links and
+# ids of our own pages exactly, about ten times faster than an HTML parser; the browser tests and the Nu
+# checker cover well-formedness. Entity-escaped values are unescaped before use.
+LINK = re.compile(r'<(?:a|link|script|img|form|iframe)\b[^>]*?\s(?:href|src|action)="([^"]*)"')
+ID = re.compile(r'\sid="([^"]*)"')
 
 
-def scan(path: Path) -> _Collector:
-    collector = _Collector()
-    collector.feed(path.read_text(encoding="utf-8"))
-    return collector
+@dataclass(frozen=True)
+class Scanned:
+    links: list[str]
+    ids: set[str]
+
+
+def scan(path: Path) -> Scanned:
+    text = path.read_text(encoding="utf-8")
+    return Scanned([html.unescape(v) for v in LINK.findall(text)], {html.unescape(v) for v in ID.findall(text)})
 
 
 def broken_links(root: Path, base_path: str = "/", only: list[str] | None = None) -> list[str]:

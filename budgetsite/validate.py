@@ -130,11 +130,15 @@ def validate_all(datasets_dir: Path, reference_dir: Path) -> tuple[list[Validati
 
 
 def report_json(result: ValidationResult) -> str:
-    """The machine-readable quality report published beside each dataset."""
+    """The machine-readable quality report published beside each dataset.
+
+    Each check lists its terms as `resource#row.field=value` (row: position in the CSV, 1 = first data row;
+    blank cells as `=`), computed terms as `label=value`.
+    """
     checks = [{
         "rule": c.rule_id, "kind": c.kind, "status": c.status, "tables": list(c.tables),
         "difference": f"{c.difference:.2f}", "tolerance": f"{c.tolerance:.3f}",
-        "left": [term_json(t) for t in c.left], "right": [term_json(t) for t in c.right],
+        "left": [term_text(t) for t in c.left], "right": [term_text(t) for t in c.right],
     } for c in result.checks]
     findings = [{k: v for k, v in vars(f).items() if v not in ("", None)} for f in result.findings]
     summary = {s: sum(1 for c in result.checks if c.status == s) for s in ("pass", "rounding", "fail")}
@@ -143,10 +147,7 @@ def report_json(result: ValidationResult) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def term_json(t: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"value": None if t.value is None else f"{t.value:.2f}"}
-    if t.cell:
-        out.update(resource=t.cell.resource, row=t.cell.row + 1, field=t.cell.field)
-    if t.label:
-        out["label"] = t.label
-    return out
+def term_text(t: Any) -> str:
+    value = "" if t.value is None else f"{t.value:.2f}"
+    where = f"{t.cell.resource}#{t.cell.row + 1}.{t.cell.field}" if t.cell else t.label
+    return f"{where}={value}"

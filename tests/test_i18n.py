@@ -85,7 +85,7 @@ KEY_LITERAL = re.compile(r"""["']([a-z_]+(?:\.[a-z_]+)+)["']""")
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\((.*?)\)\s*-?%}(.*?){%-?\s*endmacro", re.S)
 
 # Keys built from data at render time: prefix -> where the rest comes from.
-DYNAMIC = {"figures.", "quality.status.", "prior.items.", "table.note_by_", "compare.status_"}
+DYNAMIC = {"figures.", "quality.status.", "prior.items.", "table.note_by_", "compare.status_", "quality.kinds."}
 
 
 def template_sources() -> dict[str, str]:
@@ -152,7 +152,12 @@ def dynamic_keys() -> dict[str, set[str]]:
     # a year-over-year line is "new", "dropped" or "both"; compare.html translates the first two
     one, none = Decimal(1), None
     line_statuses = {LineChange("101", Text(""), a, b).status for a, b in ((none, one), (one, none))}
+    # every kind of check the rules can produce (the second argument of judge() in budgetsite/rules.py)
+    rules_source = (Path(__file__).resolve().parent.parent / "budgetsite" / "rules.py").read_text(encoding="utf-8")
+    kinds = set(re.findall(r'judge\(rule\["id"\], "([a-z-]+)"', rules_source))
+    assert {"parent-sum", "narrative", "growth"} <= kinds, kinds
     return {"compare.status_": {f"compare.status_{s}" for s in line_statuses},
+            "quality.kinds.": {f"quality.kinds.{k}" for k in kinds},
             "figures.": {f"figures.{k}" for k in figures},
             "quality.status.": {f"quality.status.{s}" for s in statuses},
             "prior.items.": {f"prior.items.{i}" for i in prior},

@@ -1,0 +1,134 @@
+"""Build benchmark on synthetic corpora (never the published datasets).
+
+    python bench/run.py                      # 100 and 1,000 budgets
+    python bench/run.py --budgets 100 --keep /tmp/corpus
+
+For each corpus size: generate it (bench/generate.py), then time a cold build, a rebuild with no change
+and a rebuild after one budget changed, each in its own process, and print per stage: wall time (CPU
+seconds summed over worker processes for per-budget stages), the peak memory of the largest process, and
+output bytes per budget. The figures are printed, never asserted: targets are checked by reading them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.generate import generate, touch_one  # noqa: E402
+
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.stdout.write(done.stdout)
+sys.stderr.write(done.stderr)
+print(f"bench: wall {wall:.3f} peak_kb {peak} status {done.returncode}")
+"""
+
+
+def measured(args: list[str]) -> dict[str, object]:
+    """Run a command in a fresh process tree; wall time, the largest process's peak RSS, its timings."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *args], capture_output=True, text=True, cwd=REPO)
+    lines = out.stdout.splitlines()
+    summary = next(line for line in lines if line.startswith("bench: "))
+    parts = summary.split()
+    stages = {}
+    for line in lines:
+        if line.startswith("timing: "):
+            name, _, seconds = line[len("timing: "):].rpartition(": ")
+            stages[name] = float(seconds.removesuffix(" s"))
+    status = int(parts[6])
+    if status != 0:
+        print(out.stdout[-3000:], out.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"benchmark step failed: {' '.join(args)}")
+    return {"wall": float(parts[2]), "peak_mb": int(parts[4]) / 1024, "stages": stages,
+            "last": next((line for line in lines if line.startswith(("built", "site is up to date"))), "")}
+
+
+def tree_bytes(root: Path, exclude: str = "") -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not (exclude and exclude in p.parts))
+
+
+def build_command(project: Path, workers: int | None) -> list[str]:
+    cmd = [sys.executable, str(REPO / "build.py"), "--root", str(project), "build", "--timings",
+           "--base-path", "/budget/"]
+    return cmd + (["--workers", str(workers)] if workers else [])
+
+
+def run_size(budgets: int, workers: int | None, keep: Path | None) -> dict[str, object]:
+    base = keep or Path(tempfile.mkdtemp(prefix=f"bench-{budgets}-"))
+    project = base / f"corpus-{budgets}"
+    if project.exists():
+        shutil.rmtree(project)
+    start = time.perf_counter()
+    folders = generate(project, budgets)
+    generated = time.perf_counter() - start
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    cold = measured(build_command(project, workers))
+    site = project / "site"
+    total = tree_bytes(site)
+    search = tree_bytes(site / "pagefind")
+    nochange = measured(build_command(project, workers))
+    touch_one(project, folders[len(folders) // 2].name)
+    one = measured(build_command(project, workers))
+    result = {"budgets": budgets, "generate_s": generated, "cold": cold, "no_change": nochange, "one_changed": one,
+              "bytes_per_budget": total / budgets, "search_bytes_per_budget": search / budgets,
+              "data_and_pages_bytes_per_budget": (total - search) / budgets}
+    if keep is None:
+        shutil.rmtree(base)
+    return result
+
+
+def report(r: dict[str, object]) -> None:
+    n = r["budgets"]
+    print(f"\n== {n} budgets (generated in {r['generate_s']:.1f} s) ==")
+    for label in ("cold", "no_change", "one_changed"):
+        step = r[label]
+        print(f"{label:12} wall {step['wall']:7.2f} s   peak memory (largest process) {step['peak_mb']:7.1f} MB   "
+              f"{step['last'][:110]}")
+    print("cold build by stage (wall = elapsed; others = CPU seconds summed over workers):")
+    for stage, seconds in r["cold"]["stages"].items():
+        print(f"  {stage:34} {seconds:8.2f} s   {seconds / n * 1000:8.1f} ms per budget")
+    print(f"output per budget: {r['bytes_per_budget'] / 1024:.0f} KB in all, "
+          f"{r['data_and_pages_bytes_per_budget'] / 1024:.0f} KB pages and downloads, "
+          f"{r['search_bytes_per_budget'] / 1024:.0f} KB search index")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--budgets", default="100,1000", help="comma-separated corpus sizes (default 100,1000)")
+    ap.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    ap.add_argument("--keep", type=Path, help="keep the generated corpora and sites in this folder")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = ap.parse_args()
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"memory {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
+    results = []
+    for size in (int(s) for s in args.budgets.split(",")):
+        results.append(run_size(size, args.workers, args.keep))
+        report(results[-1])
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        ratio = (b["cold"]["wall"] / b["budgets"]) / (a["cold"]["wall"] / a["budgets"])
+        print(f"\ncold build time per budget, {b['budgets']} vs {a['budgets']} budgets: x{ratio:.2f} "
+              "(1.00 = linear)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
