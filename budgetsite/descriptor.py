@@ -57,8 +57,13 @@ BUDGET_DESCRIPTOR = {
                     "zh": TEXT, "en": TEXT, "by": {"enum": ["source", "editor"]}}}}}},
         "resources": {"type": "array", "minItems": 1, "items": {
             "type": "object", "required": ["name", "path", "schema"],
+            # Only the properties we publish: `scheme` (s3, http…), `data`, `dialect` or `innerpath` would make
+            # frictionless read something other than the local file this build reads, or reach the network.
+            "additionalProperties": False,
             "properties": {"name": STRING, "path": STRING, "schema": STRING, "encoding": STRING, "title": STRING,
-                           "x_i18n": EN_TEXT}}},
+                           "description": STRING, "x_i18n": EN_TEXT, "format": {"enum": ["csv"]},
+                           "mediatype": {"enum": ["text/csv"]}, "profile": {"enum": ["tabular-data-resource"]},
+                           "bytes": {"type": "integer"}, "hash": STRING}}},
     },
 }
 

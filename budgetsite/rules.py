@@ -251,7 +251,9 @@ def rule_equal(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> I
 def rule_narrative(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
     """Each figure the narrative states equals the table cell(s) it describes."""
     res = budget.resources[rule.get("resource", "narrative-figures")]
-    source = (budget.root / budget.source_file).read_text(encoding="utf-8").split("\n") if budget.source_file else []
+    # Read only when there is a quote to check: an imported workbook is a source too, and is no text.
+    has_quotes = bool(budget.source_file and res.rows)
+    source = (budget.root / budget.source_file).read_text(encoding="utf-8").split("\n") if has_quotes else []
     for i, row in enumerate(res.rows):
         line = int(row["source_line"]) if isinstance(row["source_line"], int) else 0
         quote, printed = str(row["quote"]), str(row["printed"])

@@ -170,6 +170,15 @@ def test_unsafe_resource_names_are_refused(tmp_path: Path, name: str, run_cli):
     assert code == 1 and "is not a slug" in err
 
 
+@pytest.mark.parametrize("extra", [{"scheme": "s3"}, {"scheme": "https"}, {"data": [["a"], ["1"]]},
+                                   {"dialect": {"delimiter": ";"}}, {"innerpath": "x.csv"}, {"compression": "zip"}])
+def test_resource_properties_that_would_read_elsewhere_are_refused(tmp_path: Path, extra, run_cli):
+    root = copy_project(tmp_path / "p")
+    edit_json(root / DATASET / "datapackage.json", lambda d: d["resources"][2].update(extra))
+    code, out, err = run_cli(root, "validate")
+    assert code == 1 and "resources/2: Additional properties are not allowed" in err
+
+
 def test_a_non_http_licence_url_is_refused(tmp_path: Path, run_cli):
     root = copy_project(tmp_path / "p")
     edit_json(root / DATASET / "datapackage.json", lambda d: d["licenses"][0].update(path="javascript:alert(1)"))

@@ -1,0 +1,124 @@
+"""Reading single cells as printed: normalised header/title text, amounts, codes, units, numbering.
+
+Pure functions on strings; amounts are exact `Decimal`s, never floats.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+YUAN_PER_WANYUAN = Decimal(10000)
+
+_WIDE = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "　": " ", "＞": ">", "＜": "<",
+                       "＝": "=", "％": "%", "．": "."})
+_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
+_SPACE = re.compile(r"\s+")
+
+AMOUNT = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+CODE = re.compile(r"\d{3}(\d{2}){0,2}")
+BLANKS = ("-", "—", "–", "－", "/", "——")
+TOTAL = re.compile(r"(本年)?(收入|支出)?(合计|总计)[:]?")
+NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d))")
+LEVEL2_NUMBERING = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]")
+UNIT_TEXT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
+SUBTITLE = re.compile(r"[(（]\s*\d{4}\s*年度?\s*[)）]")
+NOTE = re.compile(r"(说明|注|备注)\s*[:：\d]")
+SUFFIXED = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as what its column holds."""
+
+
+def normal(text: str) -> str:
+    """Header and title text for comparison: no whitespace or quotes, ASCII brackets, colons and commas."""
+    return _QUOTES.sub("", _SPACE.sub("", text.translate(_WIDE)))
+
+
+def clean(text: str) -> str:
+    """A text cell as stored: surrounding whitespace removed, nothing else changed."""
+    return text.strip()
+
+
+def is_amount(text: str) -> bool:
+    return bool(AMOUNT.fullmatch(text.strip()))
+
+
+def is_total(text: str) -> bool:
+    return bool(TOTAL.fullmatch(normal(text)))
+
+
+def is_data_signal(text: str) -> bool:
+    """True for a cell that only a data row holds: a number, a code or a numbered label."""
+    t = text.strip()
+    return bool(t) and (is_amount(t) or bool(NUMBERING.match(t)))
+
+
+def number(text: str) -> Decimal:
+    t = text.strip().replace(",", "")
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        raise CellError(f"'{text.strip()}' is not a number") from None
+
+
+def to_wanyuan(value: Decimal, unit: str) -> Decimal:
+    """A figure in 万元, converted exactly from 元 where needed, rounded half up to 0.01."""
+    if unit == "元":
+        value = value / YUAN_PER_WANYUAN
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def amount(text: str, unit: str) -> tuple[str, bool]:
+    """An amount cell as stored ("2759.64"; "" for blank), and whether it needed rounding to 0.01."""
+    t = text.strip()
+    if not t or t in BLANKS:
+        return "", False
+    if not AMOUNT.fullmatch(t):
+        raise CellError(f"'{t}' is not an amount")
+    value = number(t)
+    stored = to_wanyuan(value, unit)
+    exact = value / YUAN_PER_WANYUAN if unit == "元" else value
+    return f"{stored:.2f}", stored != exact
+
+
+def suffixed_amount(text: str, unit: str) -> tuple[str, bool]:
+    """An amount written with its unit in the cell ("81.11万元"); a bare number is in the table's unit."""
+    t = text.strip()
+    m = SUFFIXED.fullmatch(t)
+    if m:
+        return amount(m[1], m[2])
+    return amount(t, unit)
+
+
+def plain_number(text: str) -> str:
+    """A non-amount number as printed, without thousands separators ("85", "99.5")."""
+    value = number(text)
+    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+
+
+def unit_of(text: str) -> str:
+    m = UNIT_TEXT.search(text.translate(_WIDE).replace(" ", ""))
+    return m[1] if m else ""
+
+
+def strip_numbering(label: str) -> str:
+    return NUMBERING.sub("", label, count=1).strip()
+
+
+def display(value: object) -> str:
+    """A spreadsheet cell as text: integral floats without `.0`, other floats by their shortest repr."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        d = Decimal(repr(value))
+        return format(d.normalize(), "f") if d == d.to_integral() else format(d, "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
