@@ -112,29 +112,24 @@ def departments(budgets: list[BudgetSummary]) -> list[Department]:
     return out
 
 
-def department_pages(depts: list[Department], totals: dict[str, object],
-                     load: Callable[[str], Budget]) -> list[Page]:
-    pages = []
-    for lang in urls.LANGS:
-        pages.append(Page(urls.departments(lang), "departments.html", lang, Text("部门", "Departments"),
-                          {"departments": depts, "totals": totals, "indexed": True}))
-        for d in depts:
-            pages.append(Page(urls.department(lang, d.id), "department.html", lang, d.name,
-                              {"department": d, "totals": totals, "indexed": True}))
-    for d in depts:
-        for before, after in d.pairs:
-            a, b = load(before.slug), load(after.slug)  # two full budgets at a time, never the corpus
-            lines = {"function_lines": compare(a, b, "t03", "total"), "economic_lines": compare(a, b, "t06", "total")}
-            for lang in urls.LANGS:
-                pages.append(Page(urls.comparison(lang, d.id, before.year, after.year), "compare.html", lang,
-                                  Text(f"{d.name.zh}：{before.year}年与{after.year}年比较",
-                                       f"{d.name.en or d.name.zh}: {before.year} compared with {after.year}"),
-                                  {"department": d, "before": before, "after": after, "indexed": True, **lines}))
+def department_pages(d: Department, load: Callable[[str], Budget]) -> list[Page]:
+    """A department's own pages: the list of its years and a comparison of each consecutive pair."""
+    totals = {b.slug: b.total for b in d.budgets}
+    pages = [Page(urls.department(lang, d.id), "department.html", lang, d.name,
+                  {"department": d, "totals": totals, "indexed": True}) for lang in urls.LANGS]
+    for before, after in d.pairs:
+        a, b = load(before.slug), load(after.slug)  # two full budgets at a time, never the corpus
+        lines = {"function_lines": compare(a, b, "t03", "total"), "economic_lines": compare(a, b, "t06", "total")}
+        for lang in urls.LANGS:
+            pages.append(Page(urls.comparison(lang, d.id, before.year, after.year), "compare.html", lang,
+                              Text(f"{d.name.zh}：{before.year}年与{after.year}年比较",
+                                   f"{d.name.en or d.name.zh}: {before.year} compared with {after.year}"),
+                              {"department": d, "before": before, "after": after, "indexed": True, **lines}))
     return pages
 
 
-def site_pages(summaries: list[BudgetSummary], load: Callable[[str], Budget]) -> list[Page]:
-    """The pages that are not one budget's own: home, indexes, departments, comparisons, data access."""
+def site_pages(summaries: list[BudgetSummary], search_shards: tuple[str, ...] = ()) -> list[Page]:
+    """The pages about the whole corpus: root, home, indexes by department and year, data access, search."""
     budgets = sorted(summaries, key=lambda b: (b.department_id, -b.year))
     totals = {b.slug: b.total for b in budgets}
     depts = departments(budgets)
@@ -144,13 +139,15 @@ def site_pages(summaries: list[BudgetSummary], load: Callable[[str], Budget]) ->
     year_groups = sorted(by_year.items(), key=lambda kv: -kv[0])
     pages = [Page(urls.ROOT, "index.html", "", Text("部门预算开放数据", "Open budget data"), {}, alternates=False),
              Page(urls.NOT_FOUND, "404.html", "", Text("页面不存在", "Page not found"), {}, alternates=False)]
-    pages += department_pages(depts, totals, load)
     for lang in urls.LANGS:
         pages.append(Page(urls.home(lang), "home.html", lang, Text("部门预算开放数据", "Open budget data"),
                           {"departments": depts, "totals": totals, "years": year_groups, "indexed": True}))
+        pages.append(Page(urls.departments(lang), "departments.html", lang, Text("部门", "Departments"),
+                          {"departments": depts, "totals": totals, "indexed": True}))
         pages.append(Page(urls.years(lang), "years.html", lang, Text("按年度", "By year"),
                           {"years": year_groups, "totals": totals, "indexed": True}))
         pages.append(Page(urls.data_access(lang), "data.html", lang, Text("数据获取", "Data access"),
                           {"budgets": budgets, "indexed": True}))
-        pages.append(Page(urls.search(lang), "search.html", lang, Text("搜索", "Search"), {}))
+        pages.append(Page(urls.search(lang), "search.html", lang, Text("搜索", "Search"),
+                          {"shards": search_shards}))
     return pages

@@ -34,9 +34,9 @@ from .linkcheck import broken_links
 from .load import discover
 from .metadata import dcat_catalog, iso_date
 from .model import Budget, BudgetSummary, Finding, ResourceSummary, ValidationResult
-from .pages import budget_pages, site_pages
+from .pages import Department, budget_pages, department_pages, departments, site_pages
 from .render import make_environment, render_page
-from .search import SearchIndexError, build_index
+from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard
 from .timing import Stats, timed
 from .timing import merge as merge_stats
 from .validate import load_reference, report_json, validate_budget
@@ -197,64 +197,108 @@ def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult
     writer.write_bytes(urls.bundle(budget.slug), export.bundle(files + [("quality.json", report_bytes)], epoch))
 
 
-def reuse(previous: dict[str, Any], slug: str, key: str, live: Path, staged: Path) -> list[str] | None:
-    """Hard-link a budget's files from the live site when nothing it depends on changed; None otherwise."""
-    entry = previous.get("budgets", {}).get(slug)
+def reuse(entries: dict[str, Any], name: str, key: str, live: Path, staged: Path) -> list[str] | None:
+    """Hard-link a unit's files (a budget's, a department's) from the live site when nothing it depends on
+    changed; None otherwise."""
+    entry = entries.get(name)
     if not entry or entry.get("key") != key or not all((live / f).is_file() for f in entry["files"]):
         return None
     for f in entry["files"]:
-        target = staged / f
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(live / f, target)
-        except OSError:  # another file system, or links not allowed: copy instead
-            target.write_bytes((live / f).read_bytes())
+        link_or_copy(live / f, staged / f)
     return list(entry["files"])
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: copy instead
+        target.write_bytes(source.read_bytes())
+
+
+def render_department(config: SiteConfig, store_dir: Path, department: Department, keys: dict[str, str],
+                      staged: Path) -> dict[str, int]:
+    """Worker: a department's page and its year-over-year comparisons."""
+    store = cache.ResultStore(store_dir)
+
+    def load(slug: str) -> Budget:
+        budget = store.load(keys[slug]).budget
+        assert budget is not None
+        return budget
+
+    writer = SiteWriter(staged)
+    write_pages(writer, department_pages(department, load), config)
+    return writer.written
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Something rendered as a whole and reused as a whole: a budget, or a department's own pages."""
+
+    name: str
+    key: str
+    task: tuple[Any, ...]
+
+
+def render_units(kind: str, units: list[Unit], previous: dict[str, Any], config: SiteConfig, staged: Path,
+                 function: Callable[..., Any], workers: int, stats: Stats | None
+                 ) -> tuple[dict[str, list[str]], set[str]]:
+    """Every unit's files, reused or rendered (in a pool when there are several); and the names rendered."""
+    files: dict[str, list[str]] = {}
+    todo = []
+    with timed(stats, f"reuse unchanged {kind} (wall)"):
+        for unit in units:
+            reused = reuse(previous.get(kind, {}), unit.name, unit.key, config.output, staged)
+            if reused is None:
+                todo.append(unit)
+            else:
+                files[unit.name] = reused
+    with timed(stats, f"render {kind} (wall)"):
+        done = run_tasks(function, [u.task for u in todo], workers)
+    for unit, result in zip(todo, done, strict=True):
+        written, worker_stats = result if isinstance(result, tuple) else (result, {})
+        merge_stats(stats, worker_stats)
+        files[unit.name] = sorted(written)
+    return files, {u.name for u in todo}
 
 
 @dataclass(frozen=True)
 class Rendered:
-    files: dict[str, list[str]]  # slug -> the files of that budget
+    budgets: dict[str, list[str]]  # slug -> the files of that budget
+    departments: dict[str, list[str]]  # department id -> its own pages
+    shards: dict[str, str]  # search shard -> key
     fresh: list[str]  # HTML files rendered in this run (the link check reads these)
     reused: int  # budgets hard-linked from the previous site
 
 
 def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore, staged: Path,
                  previous: dict[str, Any], workers: int, stats: Stats | None = None) -> Rendered:
-    files: dict[str, list[str]] = {}
-    todo = []
-    with timed(stats, "reuse unchanged (wall)"):
-        for s in validated.summaries:
-            render_key = cache.combine(plan.site_key, validated.keys[s.slug])
-            reused = reuse(previous, s.slug, render_key, config.output, staged)
-            if reused is None:
-                todo.append((config, store.folder, validated.keys[s.slug], staged))
-            else:
-                files[s.slug] = reused
-    fresh: list[str] = []
-    with timed(stats, "render budgets (wall)"):
-        done = run_tasks(render_budget, todo, workers)
-    for written, worker_stats in done:
-        merge_stats(stats, worker_stats)
-        slug = next(p.split("/")[1] for p in written if p.startswith("data/"))
-        files[slug] = sorted(written)
-        fresh += [p for p in written if p.endswith(".html")]
+    budget_keys = {s.slug: cache.combine(plan.site_key, validated.keys[s.slug]) for s in validated.summaries}
+    budgets, fresh_budgets = render_units("budgets", [
+        Unit(s.slug, budget_keys[s.slug], (config, store.folder, validated.keys[s.slug], staged))
+        for s in validated.summaries], previous, config, staged, render_budget, workers, stats)
+    depts = departments(validated.summaries)
+    dept_keys = {d.id: cache.combine(plan.site_key, *(budget_keys[b.slug] for b in d.budgets)) for d in depts}
+    dept_files, fresh_depts = render_units("departments", [
+        Unit(d.id, dept_keys[d.id], (config, store.folder, d, validated.keys, staged)) for d in depts],
+        previous, config, staged, render_department, workers, stats)
+    shards = {}
+    for d in depts:
+        shard = search_shard(d.id)
+        shards[shard] = cache.combine(shards.get(shard, ""), dept_keys[d.id])
+    fresh = [f for unit, names in ((budgets, fresh_budgets), (dept_files, fresh_depts)) for name in sorted(names)
+             for f in unit[name] if f.endswith(".html")]
     writer = SiteWriter(staged)
-    owned = {p for paths in files.values() for p in paths}
+    owned = {p for unit in (budgets, dept_files) for paths in unit.values() for p in paths}
     with timed(stats, "site-wide pages (wall)"):
-        write_site_wide(writer, validated.summaries, store, validated.keys, config, owned)
+        write_site_wide(writer, validated.summaries, tuple(sorted(shards)) + (SITE_SHARD,), config, owned)
     fresh += [p for p in writer.written if p.endswith(".html")]
-    return Rendered(files, fresh, len(validated.summaries) - len(todo))
+    return Rendered(budgets, dept_files, shards, fresh, len(budgets) - len(fresh_budgets))
 
 
-def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], store: cache.ResultStore,
-                    keys: dict[str, str], config: SiteConfig, owned: set[str]) -> None:
-    def load(slug: str) -> Budget:
-        budget = store.load(keys[slug]).budget
-        assert budget is not None
-        return budget
-
-    pages = site_pages(summaries, load)
+def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
+                    config: SiteConfig, owned: set[str]) -> None:
+    pages = site_pages(summaries, shards)
     collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
@@ -280,6 +324,30 @@ def sitemap(files: list[str], config: SiteConfig) -> str:
 
 # --- 4. check, index, publish ----------------------------------------------------------------------------
 
+def index_shards(config: SiteConfig, validated: Validated, rendered: Rendered, staged: Path,
+                 previous: dict[str, Any]) -> str:
+    """One Pagefind index per shard of departments, plus one for the site-wide pages. A shard whose pages
+    did not change is carried over; the browser merges the shards when it searches."""
+    pages: dict[str, list[str]] = {SITE_SHARD: [urls.file_of(p) for lang in urls.LANGS for p in (
+        urls.home(lang), urls.departments(lang), urls.years(lang), urls.data_access(lang))]}
+    dept_of = {s.slug: s.department_id for s in validated.summaries}
+    for slug, files in rendered.budgets.items():
+        pages.setdefault(search_shard(dept_of[slug]), []).extend(f for f in files if f.endswith(".html"))
+    for dept, files in rendered.departments.items():
+        pages.setdefault(search_shard(dept), []).extend(f for f in files if f.endswith(".html"))
+    done, carried = [], 0
+    for shard, files in sorted(pages.items()):
+        old = config.output / OUTPUT / shard
+        if shard != SITE_SHARD and previous.get("shards", {}).get(shard) == rendered.shards.get(shard) \
+                and (old / "pagefind.js").is_file():
+            for f in sorted(p for p in old.rglob("*") if p.is_file()):
+                link_or_copy(f, staged / OUTPUT / shard / f.relative_to(old))
+            carried += 1
+            continue
+        done.append(build_index(staged, files, shard, config.root))
+    return f"{len(done)} shard(s) indexed, {carried} carried over" + (f"; {done[-1]}" if done else "")
+
+
 def read_manifest(config: SiteConfig, cache_dir: Path) -> dict[str, Any]:
     path = cache_dir / MANIFEST
     try:
@@ -289,11 +357,14 @@ def read_manifest(config: SiteConfig, cache_dir: Path) -> dict[str, Any]:
     return data if data.get("output") == str(config.output) and config.output.is_dir() else {}
 
 
-def write_manifest(cache_dir: Path, config: SiteConfig, plan: Plan, files: dict[str, list[str]]) -> None:
-    data = {"output": str(config.output), "build": plan.build_key,
-            "budgets": {slug: {"key": None, "files": paths} for slug, paths in sorted(files.items())}}
-    for slug in files:
-        data["budgets"][slug]["key"] = cache.combine(plan.site_key, plan.keys[slug])
+def write_manifest(cache_dir: Path, config: SiteConfig, plan: Plan, rendered: Rendered,
+                   validated: Validated) -> None:
+    budget_keys = {slug: cache.combine(plan.site_key, key) for slug, key in validated.keys.items()}
+    dept_keys = {d.id: cache.combine(plan.site_key, *(budget_keys[b.slug] for b in d.budgets))
+                 for d in departments(validated.summaries)}
+    data = {"output": str(config.output), "build": plan.build_key, "shards": rendered.shards,
+            "budgets": {slug: {"key": budget_keys[slug], "files": paths} for slug, paths in rendered.budgets.items()},
+            "departments": {d: {"key": dept_keys[d], "files": paths} for d, paths in rendered.departments.items()}}
     fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False)
@@ -327,7 +398,7 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
                 if problems:
                     raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
                 with timed(stats, "search index (wall)"):
-                    index_summary = build_index(staged, config.root)
+                    index_summary = index_shards(config, validated, rendered, staged, previous)
                 with timed(stats, "publish (wall)"):
                     publish(staged, config.output)
         except (BuildFailed, SearchIndexError) as exc:
@@ -338,7 +409,7 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
                   "build stopped: the previous site is unchanged", file=sys.stderr)
             return 1
         if use_cache:
-            write_manifest(cache_dir, config, plan, rendered.files)
+            write_manifest(cache_dir, config, plan, rendered, validated)
     count = len(validated.summaries)
     print(f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, {rendered.reused} "
           f"unchanged and reused, {len(rendered.fresh)} pages written; search: {index_summary}")

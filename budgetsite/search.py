@@ -9,10 +9,17 @@ npm registry (package.json pins it); `./dev` installs it with `npm ci`.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 OUTPUT = "pagefind"
+SITE_SHARD = "site"
+# Pagefind holds every page it indexes in memory (about 16 times the HTML, measured): departments are
+# spread over this many indexes so that memory stays bounded and a change re-indexes one shard only.
+SHARDS = 32
 
 
 class SearchIndexError(Exception):
@@ -32,11 +39,26 @@ def pagefind_command(project_root: Path) -> Path:
                            "(./dev does this)")
 
 
-def build_index(site_root: Path, project_root: Path) -> str:
-    """Index every page of `site_root` into `site_root/pagefind/`; returns Pagefind's summary."""
+def search_shard(department_id: str) -> str:
+    """The index a department's pages go into: stable, whatever other departments exist."""
+    return f"d{int(hashlib.sha256(department_id.encode()).hexdigest()[:8], 16) % SHARDS:02d}"
+
+
+def build_index(site_root: Path, pages: list[str], shard: str, project_root: Path) -> str:
+    """Index `pages` (paths under `site_root`) into `site_root/pagefind/<shard>/`; returns Pagefind's summary.
+
+    The pages are hard-linked into a scratch folder at their own relative paths, so result URLs are the
+    pages' real ones."""
     command = pagefind_command(project_root)
-    result = subprocess.run([str(command), "--site", str(site_root), "--output-subdir", OUTPUT],
-                            capture_output=True, text=True, timeout=600, check=False)
-    if result.returncode != 0 or not (site_root / OUTPUT / "pagefind.js").is_file():
-        raise SearchIndexError(f"Pagefind failed (exit {result.returncode}): {result.stderr.strip()[-2000:]}")
+    output = site_root / OUTPUT / shard
+    with tempfile.TemporaryDirectory(dir=site_root.parent, prefix=".pagefind-") as scratch:
+        for page in pages:
+            target = Path(scratch) / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(site_root / page, target)
+        result = subprocess.run([str(command), "--site", scratch, "--output-path", str(output)],
+                                capture_output=True, text=True, timeout=600, check=False)
+    if result.returncode != 0 or not (output / "pagefind.js").is_file():
+        raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {result.returncode}): "
+                               f"{result.stderr.strip()[-2000:]}")
     return " ".join(line.strip() for line in result.stdout.splitlines() if line.strip().startswith("Indexed"))

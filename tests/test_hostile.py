@@ -306,7 +306,7 @@ def test_one_changed_budget_is_rendered_again_and_the_site_stays_consistent(good
 def test_a_failing_search_index_leaves_the_previous_site_unchanged(good_build, monkeypatch):
     root, out, before = good_build
 
-    def broken(site_root, project_root):
+    def broken(*args):
         raise pipeline.SearchIndexError("Pagefind failed (simulated)")
 
     monkeypatch.setattr(pipeline, "build_index", broken)

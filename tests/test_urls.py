@@ -8,7 +8,6 @@ language-neutral, and that every pair of them links to each other correctly.
 
 from __future__ import annotations
 
-import inspect
 import posixpath
 from pathlib import Path
 
@@ -147,17 +146,13 @@ def real_pages(repo_root: Path):
     config = load_config(repo_root)
     results, _ = validate_all(config.datasets, config.reference)
     assert results and all(r.budget for r in results), "the real dataset did not validate"
-    params = list(inspect.signature(pages.site_pages).parameters)
-    if params == ["results", "epoch", "site_url"]:  # site-wide and budget pages in one list
-        return pages.site_pages(results, EPOCH, SITE)
-    if params == ["summaries", "load"]:  # site-wide pages from budget summaries; budget pages per budget
-        from budgetsite.pipeline import summarize
+    from budgetsite.pipeline import summarize
 
-        budgets = {r.budget.slug: r.budget for r in results if r.budget}
-        site_wide = pages.site_pages([summarize(r) for r in results], budgets.__getitem__)
-        return site_wide + [p for r in results for p in pages.budget_pages(r, EPOCH, SITE)]
-    pytest.fail(f"budgetsite.pages.site_pages{inspect.signature(pages.site_pages)} is not a known signature: "
-                "update real_pages() in tests/test_urls.py")
+    budgets = {r.budget.slug: r.budget for r in results if r.budget}
+    summaries = [summarize(r) for r in results]
+    site_wide = pages.site_pages(summaries)
+    departments = [p for d in pages.departments(summaries) for p in pages.department_pages(d, budgets.__getitem__)]
+    return site_wide + departments + [p for r in results for p in pages.budget_pages(r, EPOCH, SITE)]
 
 
 NEUTRAL = {urls.ROOT, urls.NOT_FOUND}

@@ -25,10 +25,15 @@ function excerpt(html) {
   return p;
 }
 
+// The index is split into shards (pagefind/<shard>/); the first is loaded, the others merged into it.
 async function run(query) {
   const root = new URL(form.dataset.root, window.location.href);
-  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  const [first, ...others] = form.dataset.shards.split(" ");
+  const pagefind = await import(new URL(`pagefind/${first}/pagefind.js`, root).href);
   await pagefind.options({ baseUrl: root.pathname });
+  for (const shard of others) {
+    await pagefind.mergeIndex(new URL(`pagefind/${shard}/`, root).href, { baseUrl: root.pathname });
+  }
   const search = await pagefind.search(query);
   const hits = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
   results.replaceChildren();
