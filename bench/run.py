@@ -102,6 +102,9 @@ def report(r: dict[str, object]) -> None:
     print("cold build by stage (wall = elapsed; others = CPU seconds summed over workers):")
     for stage, seconds in r["cold"]["stages"].items():
         print(f"  {stage:34} {seconds:8.2f} s   {seconds / n * 1000:8.1f} ms per budget")
+    print("rebuild after one budget changed, by stage:")
+    for stage, seconds in r["one_changed"]["stages"].items():
+        print(f"  {stage:34} {seconds:8.2f} s")
     print(f"output per budget: {r['bytes_per_budget'] / 1024:.0f} KB in all, "
           f"{r['data_and_pages_bytes_per_budget'] / 1024:.0f} KB pages and downloads, "
           f"{r['search_bytes_per_budget'] / 1024:.0f} KB search index")

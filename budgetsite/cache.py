@@ -13,6 +13,7 @@ import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .model import ValidationResult
 
@@ -58,18 +59,28 @@ class ResultStore:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def path(self, key: str) -> Path:
-        return self.folder / f"{key}.pickle"
+    def path(self, key: str, kind: str = "result") -> Path:
+        return self.folder / f"{key}.{kind}.pickle"
 
     def has(self, key: str) -> bool:
-        return self.path(key).is_file()
+        return self.path(key).is_file() and self.path(key, "brief").is_file()
 
     def load(self, key: str) -> ValidationResult:
-        with self.path(key).open("rb") as f:
-            return pickle.load(f)  # noqa: S301 - our own cache, written by `save` below
+        return self._read(self.path(key))
 
-    def save(self, key: str, result: ValidationResult) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path(key))
+    def load_brief(self, key: str) -> Any:
+        """The small record saved beside a result (findings, counts, summary): what site-wide work needs,
+        without unpickling every budget's rows and checks."""
+        return self._read(self.path(key, "brief"))
+
+    def save(self, key: str, result: ValidationResult, brief: Any) -> None:
+        for kind, value in (("result", result), ("brief", brief)):
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path(key, kind))
+
+    @staticmethod
+    def _read(path: Path) -> Any:
+        with path.open("rb") as f:
+            return pickle.load(f)  # noqa: S301 - our own cache, written by `save` above

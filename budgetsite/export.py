@@ -48,10 +48,9 @@ def json_value(value: Value) -> Any:
     return json_number(value) if isinstance(value, Decimal | int) else value
 
 
-def resource_json(budget: Budget, resource: Resource, english: dict[str, str],
-                  errata: dict[tuple[str, int, str], str]) -> bytes:
+def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, int, str], str]) -> bytes:
     """Rows with exact numbers, each text cell's English beside it (`<field>_en`), and as-published codes."""
-    names = english_names(budget)
+    names, english = budget.code_names_en(), budget.translations_en()
     rows = []
     for row in resource.rows:
         item: dict[str, Any] = {}
@@ -78,14 +77,6 @@ def resource_json(budget: Budget, resource: Resource, english: dict[str, str],
         "rows": rows,
     }
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def english_names(budget: Budget) -> dict[str, str]:
-    out = {}
-    for name in budget.codelists:
-        for r in budget.resources[name].rows if name in budget.resources else ():
-            out[str(r["code"])] = str(r["name_en"])
-    return out
 
 
 def errata_index(budget: Budget) -> dict[tuple[str, int, str], str]:

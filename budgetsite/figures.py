@@ -145,10 +145,7 @@ def coded_amounts(budget: Budget, resource: str, field: str) -> dict[str, tuple[
     res = budget.resources.get(resource)
     if res is None:
         return {}
-    names = {}
-    for listname in budget.codelists:
-        for r in budget.resources[listname].rows if listname in budget.resources else ():
-            names[str(r["code"])] = str(r["name_en"])
+    names = budget.code_names_en()
     out = {}
     for r in res.rows:
         code = str(r.get("code") or "")

@@ -117,6 +117,16 @@ class Budget:
                 return t
         return None
 
+    def code_names_en(self) -> dict[str, str]:
+        """English names of the codes this budget uses, from its code-list resources."""
+        return {str(r["code"]): str(r["name_en"]) for name in self.codelists if name in self.resources
+                for r in self.resources[name].rows}
+
+    def translations_en(self) -> dict[str, str]:
+        """English for the text cells, from the dataset's translations resource (unofficial)."""
+        res = self.resources.get("translations")
+        return {str(r["zh"]): str(r["en"]) for r in res.rows} if res else {}
+
 
 @dataclass(frozen=True)
 class CodeList:

@@ -40,7 +40,7 @@ from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_sh
 from .timing import Stats, timed
 from .timing import merge as merge_stats
 from .validate import load_reference, report_json, validate_budget
-from .writer import SiteWriter, publish, staging
+from .writer import SiteWriter, discard, publish, staging
 
 ASSETS = ("style.css", "search.js", "favicon.svg")
 MANIFEST = "manifest.json"
@@ -85,8 +85,20 @@ def _validate_into_store(folder: Path, reference_dir: Path, store_dir: Path, key
     stats: Stats = {}
     result = validate_budget(folder, _REFERENCE["codelists"], _REFERENCE["rulesets"], stats)
     with timed(stats, "store"):
-        cache.ResultStore(store_dir).save(key, result)
+        ok = result.budget is not None and not result.errors
+        brief = Brief(result.dataset, result.findings, len(result.checks), summarize(result) if ok else None)
+        cache.ResultStore(store_dir).save(key, result, brief)
     return stats
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the build needs of a validated dataset before rendering it (kept beside the full result)."""
+
+    dataset: str
+    findings: tuple[Finding, ...]
+    checks: int
+    summary: BudgetSummary | None  # None when the dataset did not validate
 
 
 def run_tasks(function: Callable[..., Any], tasks: list[tuple[Any, ...]], workers: int) -> list[Any]:
@@ -125,12 +137,12 @@ def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, wor
         merge_stats(stats, worker_stats)
     findings, summaries, keys, checks = list(reference_findings), [], {}, 0
     for folder in plan.folders:
-        result = store.load(plan.keys[folder.name])
-        findings += result.findings
-        checks += len(result.checks)
-        if result.budget is not None and not result.errors:
-            summaries.append(summarize(result))
-            keys[result.dataset] = plan.keys[folder.name]
+        brief = store.load_brief(plan.keys[folder.name])
+        findings += brief.findings
+        checks += brief.checks
+        if brief.summary is not None:
+            summaries.append(brief.summary)
+            keys[brief.dataset] = plan.keys[folder.name]
     return Validated(findings, checks, summaries, keys)
 
 
@@ -184,11 +196,9 @@ def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult
     files = export.package_files(budget)
     for rel, data in files:
         writer.write_bytes(urls.package_file(budget.slug, rel), data)
-    english = {str(r["zh"]): str(r["en"]) for r in budget.resources["translations"].rows} \
-        if "translations" in budget.resources else {}
     errata = export.errata_index(budget)
     for name, resource in sorted(budget.resources.items()):
-        writer.write_bytes(urls.json_file(budget.slug, name), export.resource_json(budget, resource, english, errata))
+        writer.write_bytes(urls.json_file(budget.slug, name), export.resource_json(budget, resource, errata))
         writer.write_bytes(urls.excel_csv(budget.slug, name), export.excel_csv(resource))
     for table in budget.tables:
         writer.write_bytes(urls.xlsx(budget.slug, table.id), export.xlsx(budget, table, epoch))
@@ -400,7 +410,7 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
                 with timed(stats, "search index (wall)"):
                     index_summary = index_shards(config, validated, rendered, staged, previous)
                 with timed(stats, "publish (wall)"):
-                    publish(staged, config.output)
+                    replaced = publish(staged, config.output)
         except (BuildFailed, SearchIndexError) as exc:
             print(f"error: {exc}\nbuild stopped: the previous site is unchanged", file=sys.stderr)
             return 1
@@ -410,6 +420,7 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
             return 1
         if use_cache:
             write_manifest(cache_dir, config, plan, rendered, validated)
+        discard(replaced, wait=not use_cache)
     count = len(validated.summaries)
     print(f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, {rendered.reused} "
           f"unchanged and reused, {len(rendered.fresh)} pages written; search: {index_summary}")

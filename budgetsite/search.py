@@ -20,6 +20,7 @@ SITE_SHARD = "site"
 # Pagefind holds every page it indexes in memory (about 16 times the HTML, measured): departments are
 # spread over this many indexes so that memory stays bounded and a change re-indexes one shard only.
 SHARDS = 32
+UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 
 
 class SearchIndexError(Exception):
@@ -61,4 +62,7 @@ def build_index(site_root: Path, pages: list[str], shard: str, project_root: Pat
     if result.returncode != 0 or not (output / "pagefind.js").is_file():
         raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {result.returncode}): "
                                f"{result.stderr.strip()[-2000:]}")
+    for unused in UNUSED:  # Pagefind's own UI: the site has its own search page (assets/search.js)
+        for path in output.glob(unused):
+            path.unlink()
     return " ".join(line.strip() for line in result.stdout.splitlines() if line.strip().startswith("Indexed"))

@@ -112,12 +112,8 @@ class Labels:
     """English for codes (from the code lists) and for text cells (from the dataset's translations)."""
 
     def __init__(self, budget: Budget):
-        self.codes: dict[str, str] = {}
-        for name in budget.codelists:
-            for r in budget.resources[name].rows if name in budget.resources else ():
-                self.codes[str(r["code"])] = str(r["name_en"])
-        translations = budget.resources.get("translations")
-        self.texts = {str(r["zh"]): str(r["en"]) for r in translations.rows} if translations else {}
+        self.codes = budget.code_names_en()
+        self.texts = budget.translations_en()
 
     def text(self, zh: str) -> Text:
         return Text(zh, self.texts.get(zh, ""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,11 +59,13 @@ def staging(output: Path) -> Iterator[Path]:
             shutil.rmtree(tmp)
 
 
-def publish(staged: Path, output: Path) -> None:
-    """Swap the staged tree in. `os.replace` cannot replace a non-empty folder, hence two renames."""
-    old = output.with_name(f".{output.name}-old")
-    if old.exists():
-        shutil.rmtree(old)
+def publish(staged: Path, output: Path) -> Path | None:
+    """Swap the staged tree in. `os.replace` cannot replace a non-empty folder, hence two renames.
+
+    Returns the previous tree, now beside the live one, for `discard` to delete: deleting a large tree
+    takes longer than the swap, and nothing needs to wait for it."""
+    old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
+    old.rmdir()
     if output.exists():
         os.replace(output, old)
     try:
@@ -71,5 +74,15 @@ def publish(staged: Path, output: Path) -> None:
         if old.exists():
             os.replace(old, output)
         raise
-    if old.exists():
-        shutil.rmtree(old)
+    return old if old.exists() else None
+
+
+def discard(tree: Path | None, wait: bool = False) -> None:
+    """Delete a replaced tree: in a detached process unless `wait`, so the build can report and exit."""
+    if tree is None or not tree.exists():
+        return
+    if wait or not shutil.which("rm"):
+        shutil.rmtree(tree, ignore_errors=True)
+        return
+    subprocess.Popen(["rm", "-rf", "--", str(tree)], start_new_session=True,  # noqa: S603, S607
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
