@@ -62,11 +62,14 @@ class Tally:
         self.nu_errors: int | str = "not run"
         self.links: int | str = "not run"
         self.queries = 0
+        self.lighthouse: list[str] = []
 
     def line(self) -> str:
-        return (f"browser tests summary: pages checked {len(self.pages)}, axe violations {self.axe_violations} "
+        text = (f"browser tests summary: pages checked {len(self.pages)}, axe violations {self.axe_violations} "
                 f"({self.axe_runs} axe runs), Nu checker errors {self.nu_errors}, links checked {self.links}, "
                 f"search queries tried {self.queries}")
+        scores = "\n".join(f"  lighthouse {line}" for line in self.lighthouse) or "  lighthouse: not run"
+        return f"{text}\n{scores}"
 
 
 class _SummaryPlugin:
@@ -74,7 +77,8 @@ class _SummaryPlugin:
         self.tally = tally
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
-        terminalreporter.write_line(self.tally.line())
+        for line in self.tally.line().splitlines():
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="module")
@@ -538,9 +542,10 @@ def test_links_resolve_downloads_included(built_site: Path, site_url: str, tally
 
 # --- Lighthouse (slow: six full Lighthouse runs) ------------------------------------------------------------
 
-def test_lighthouse_scores_meet_targets_slow() -> None:
+def test_lighthouse_scores_meet_targets_slow(tally: Tally) -> None:
     """scripts/lighthouse.py: performance >= 0.95, accessibility, best practices and SEO 1.0 on six pages."""
     run = subprocess.run([sys.executable, str(LIGHTHOUSE_SCRIPT)], capture_output=True, text=True,
                          timeout=1200, cwd=REPO)
     print(run.stdout)
+    tally.lighthouse += [" ".join(line.split()) for line in run.stdout.splitlines() if "performance=" in line]
     assert run.returncode == 0, f"scripts/lighthouse.py exit {run.returncode}:\n{run.stdout}\n{run.stderr[-4000:]}"
