@@ -10,6 +10,8 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
+from collections.abc import Iterator
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -21,19 +23,69 @@ LIBRARIES = ("frictionless", "jinja2", "markdown", "nh3", "xlsxwriter", "jsonsch
 PACKAGE = Path(__file__).resolve().parent
 
 
-def digest_files(root: Path, files: list[Path]) -> str:
-    h = hashlib.sha256()
-    for path in files:
-        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+class FileHashes:
+    """Content hashes of files, remembered by (path, size, modification time) between builds, so that a
+    rebuild reads only files that were touched. `--no-cache` builds start from an empty one and hash
+    everything."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.known: dict[str, tuple[int, int, bytes]] = {}
+        if path is not None and path.is_file():
+            try:
+                self.known = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                self.known = {}
+        self.seen: dict[str, tuple[int, int, bytes]] = {}
+
+    def of(self, file: Path, st: os.stat_result | None = None) -> bytes:
+        st = st or file.stat()
+        key = str(file)
+        hit = self.known.get(key)
+        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            digest = hit[2]
+        else:
+            digest = hashlib.sha256(file.read_bytes()).digest()
+        self.seen[key] = (st.st_size, st.st_mtime_ns, digest)
+        return digest
+
+    def save(self) -> None:
+        """Remember the hashes, except of files modified in the last two seconds: a later edit within the
+        same clock tick would keep size and time, so those are hashed again next time (git's "racy" rule)."""
+        cutoff = time.time_ns() - 2_000_000_000
+        self.seen = {k: v for k, v in self.seen.items() if v[1] < cutoff}
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(self.seen, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
 
 
-def digest_tree(root: Path) -> str:
+def walk(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """(relative path, entry) of every file below `root`, in sorted order; one stat per file at most."""
+    def visit(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        yield from visit(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file(follow_symlinks=False):
+                    yield f"{prefix}{entry.name}", entry
+
+    yield from visit(str(root), "")
+
+
+def digest_tree(root: Path, hashes: FileHashes | None = None) -> str:
     """All files below `root`, names and contents; an absent folder hashes as empty."""
     if not root.exists():
         return hashlib.sha256(b"absent").hexdigest()
-    return digest_files(root, sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
+    h = hashlib.sha256()
+    for rel, entry in walk(root):
+        h.update(rel.encode("utf-8") + b"\0")
+        path = Path(entry.path)
+        h.update(hashes.of(path, entry.stat()) if hashes else hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
 
 
 @cache

@@ -61,12 +61,12 @@ class Plan:
     build_key: str  # the whole build: equal keys give an identical site
 
 
-def plan_build(config: SiteConfig) -> Plan:
+def plan_build(config: SiteConfig, hashes: cache.FileHashes | None = None) -> Plan:
     code = cache.code_digest()
-    reference = cache.digest_tree(config.reference)
+    reference = cache.digest_tree(config.reference, hashes)
     folders = tuple(discover(config.datasets))
-    keys = {f.name: cache.combine(code, reference, cache.digest_tree(f)) for f in folders}
-    site_key = cache.combine(code, cache.digest_tree(config.templates), cache.digest_tree(config.i18n),
+    keys = {f.name: cache.combine(code, reference, cache.digest_tree(f, hashes)) for f in folders}
+    site_key = cache.combine(code, cache.digest_tree(config.templates, hashes), cache.digest_tree(config.i18n, hashes),
                              config.site_url, config.base_path, str(config.build_epoch))
     build_key = cache.combine(site_key, *(f"{k}={v}" for k, v in sorted(keys.items())))
     return Plan(folders, keys, site_key, build_key)
@@ -389,7 +389,9 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
         cache_dir = config.root / ".cache" if use_cache else Path(scratch)
         store = cache.ResultStore(cache_dir / "results")
         with timed(stats, "plan: hash inputs (wall)"):
-            plan = plan_build(config)
+            hashes = cache.FileHashes(cache_dir / "file-hashes.pickle" if use_cache else None)
+            plan = plan_build(config, hashes)
+            hashes.save()
         previous = read_manifest(config, cache_dir) if use_cache else {}
         if previous.get("build") == plan.build_key:
             print(f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}")

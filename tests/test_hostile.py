@@ -292,6 +292,17 @@ def test_an_unchanged_input_is_not_rebuilt(good_build):
     assert manifest(out) == before
 
 
+def test_an_edit_that_keeps_the_file_size_is_still_seen(good_build):
+    root, out, before = good_build
+    path = root / DATASET / "data/translations.csv"
+    size = path.stat().st_size
+    path.write_bytes(path.read_bytes().replace(b"Housing security", b"Housing securitY", 1))  # same length
+    assert path.stat().st_size == size
+    status, stdout, stderr = build_into(root, out)
+    assert status == 0 and "site is up to date" not in stdout, stdout
+    assert "Housing securitY" in (out / "en/xiamen-hpf-2024/t04/index.html").read_text("utf-8")
+
+
 def test_one_changed_budget_is_rendered_again_and_the_site_stays_consistent(good_build):
     root, out, before = good_build
     replace_in(root / DATASET / "data/translations.csv", "Housing security", "Housing security (changed)")
