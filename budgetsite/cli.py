@@ -53,14 +53,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_findings(results: list[ValidationResult], extra: list[Finding], strict: bool) -> int:
     """One line per problem; returns the exit status (1 on any error, or any warning with --strict)."""
+    from .validate import report_findings
+
     findings = extra + [f for r in results for f in r.findings]
-    for f in findings:
-        print(f.format(), file=sys.stderr if f.severity == "error" else sys.stdout)
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
-    checks = sum(len(r.checks) for r in results)
-    print(f"{len(results)} dataset(s), {checks} identities checked: {errors} error(s), {warnings} warning(s)")
-    return 1 if errors or (strict and warnings) else 0
+    return report_findings(findings, len(results), sum(len(r.checks) for r in results), strict)
 
 
 def run_validate(config, folders: list[Path], strict: bool) -> int:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from .model import Budget, Resource, Table, Value
+from .model import Budget, Resource, Table, Value, row_number
 from .refs import as_text
 
 # Cells a spreadsheet would read as a formula (OWASP "CSV injection"); LF and NUL per newer guidance.
@@ -52,7 +52,7 @@ def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, in
     """Rows with exact numbers, each text cell's English beside it (`<field>_en`), and as-published codes."""
     names, english = budget.code_names_en(), budget.translations_en()
     rows = []
-    for row in resource.rows:
+    for index, row in enumerate(resource.rows):
         item: dict[str, Any] = {}
         for f in resource.fields:
             value = row[f.name]
@@ -62,7 +62,7 @@ def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, in
                 en = en or english.get(value)
                 if en:
                     item[f"{f.name}_en"] = en
-            published = errata.get((resource.name, int(row.get("row") or 0), f.name))
+            published = errata.get((resource.name, row_number(row, index), f.name))
             if published is not None:
                 item[f"{f.name}_as_published"] = published
         rows.append(item)

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -80,6 +81,9 @@ def text_of(obj: dict[str, Any], key: str) -> Text:
 def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
     """Read one budget folder. Returns the budget (None if unusable) and every problem found."""
     slug = folder.name
+    links = symlinks(folder, slug)
+    if links:
+        return None, links
     try:
         descriptor = read_json(folder / DESCRIPTOR, slug, DESCRIPTOR)
         check_descriptor(descriptor, slug)
@@ -186,12 +190,26 @@ def declared_files(descriptor: dict[str, Any]) -> set[str]:
     return files
 
 
+def symlinks(folder: Path, dataset: str) -> list[Finding]:
+    """A link inside a dataset could make the build read, and publish, any file on the machine."""
+    out = []
+    for base, dirs, files in os.walk(folder, followlinks=False):
+        for name in sorted(dirs + files):
+            path = Path(base) / name
+            if path.is_symlink():
+                out.append(Finding("error", "file", dataset, "symbolic links are not allowed in a dataset folder; "
+                                   "put the file itself there", file=path.relative_to(folder).as_posix()[:200]))
+    return out
+
+
 def undeclared_files(folder: Path, dataset: str, descriptor: dict[str, Any]) -> list[Finding]:
     """A file the descriptor does not name would be silently left out of the publication: say so."""
     declared = declared_files(descriptor)
     out = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            continue  # reported by symlinks()
         if path.is_file() and rel not in declared and not path.name.upper().startswith("README"):
             out.append(Finding("error", "file", dataset, "file is not declared in datapackage.json (add it as a "
                                "resource, narrative or source, or remove it)", file=rel[:200]))
@@ -272,7 +290,7 @@ def load_resource(folder: Path, dataset: str, entry: dict[str, Any], findings: l
     if not path.is_file():
         raise LoadError(Finding("error", "file", dataset, "file is missing", file=rel, table=entry["name"]))
     if path.stat().st_size > MAX_CSV_BYTES:
-        raise LoadError(Finding("error", "file", dataset, f"file is larger than the {MAX_CSV_BYTES:,}-byte limit",
+        raise LoadError(Finding("error", "file-size", dataset, f"file is larger than the {MAX_CSV_BYTES:,}-byte limit",
                                 file=rel, table=entry["name"]))
     text = decode_strict(path.read_bytes(), dataset, rel, entry["name"])
     rows = parse_csv(text, fields, dataset, rel, entry["name"], findings)
@@ -302,7 +320,7 @@ def parse_csv(text: str, fields: list[Field], dataset: str, rel: str, table: str
         for cells in reader:
             line = reader.line_num
             if len(rows) >= MAX_ROWS:
-                findings.append(Finding("error", "file", dataset, f"more than {MAX_ROWS:,} rows", file=rel,
+                findings.append(Finding("error", "file-size", dataset, f"more than {MAX_ROWS:,} rows", file=rel,
                                         line=line, table=table))
                 break
             if cells == []:

@@ -128,6 +128,12 @@ class Budget:
         return {str(r["zh"]): str(r["en"]) for r in res.rows} if res else {}
 
 
+def row_number(row: dict[str, Value], index: int) -> int:
+    """The row's number as errata and messages use it: its `row` field, else its position (1-based)."""
+    value = row.get("row")
+    return value if isinstance(value, int) else index + 1
+
+
 @dataclass(frozen=True)
 class CodeList:
     """A reference classification (function or economic codes) with bilingual names."""

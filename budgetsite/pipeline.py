@@ -39,7 +39,7 @@ from .render import make_environment, render_page
 from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard
 from .timing import Stats, timed
 from .timing import merge as merge_stats
-from .validate import load_reference, report_json, validate_budget
+from .validate import load_reference, report_findings, report_json, validate_budget
 from .writer import SiteWriter, discard, publish, staging
 
 ASSETS = ("style.css", "search.js", "favicon.svg")
@@ -147,12 +147,7 @@ def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, wor
 
 
 def report(validated: Validated, datasets: int, strict: bool) -> int:
-    for f in validated.findings:
-        print(f.format(), file=sys.stderr if f.severity == "error" else sys.stdout)
-    errors = sum(1 for f in validated.findings if f.severity == "error")
-    warnings = len(validated.findings) - errors
-    print(f"{datasets} dataset(s), {validated.checks} identities checked: {errors} error(s), {warnings} warning(s)")
-    return 1 if errors or (strict and warnings) else 0
+    return report_findings(validated.findings, datasets, validated.checks, strict)
 
 
 # --- 3. render -------------------------------------------------------------------------------------------
@@ -393,12 +388,12 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
             plan = plan_build(config, hashes)
             hashes.save()
         previous = read_manifest(config, cache_dir) if use_cache else {}
-        if previous.get("build") == plan.build_key:
+        with timed(stats, "validate (wall)"):
+            validated = validate_stage(config, plan, store, workers, stats)  # unchanged: only cached briefs
+        status = report(validated, len(plan.folders), strict)
+        if not status and previous.get("build") == plan.build_key:
             print(f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}")
             return 0
-        with timed(stats, "validate (wall)"):
-            validated = validate_stage(config, plan, store, workers, stats)
-        status = report(validated, len(plan.folders), strict)
         if status:
             print("build stopped: nothing was published; the previous site is unchanged", file=sys.stderr)
             return status

@@ -1,4 +1,6 @@
-"""Full-text search: a Pagefind index of the staged site, one index per page language.
+"""Full-text search: Pagefind indexes of the staged site, one per shard of departments plus one for the
+site-wide pages; each shard holds both languages (Pagefind keeps one index per page language inside it),
+and the browser merges the shards when it searches.
 
 Pagefind 1.6's extended binary segments Chinese at index time with the same word rules (ICU) that the
 browser's Intl.Segmenter applies to a query, so two-character words such as 医疗 or 公积金 find the pages

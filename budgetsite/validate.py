@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,17 @@ def load_reference(reference_dir: Path) -> tuple[dict[str, CodeList], dict[str, 
             continue
         rulesets[path.stem] = [{**rule, "_file": rel} for rule in data["rules"]]
     return codelists, rulesets, findings
+
+
+def report_findings(findings: list[Finding], datasets: int, checks: int, strict: bool) -> int:
+    """One line per problem (errors on stderr), then a summary; returns the exit status: 1 on any error,
+    or on any warning with `strict`."""
+    for f in findings:
+        print(f.format(), file=sys.stderr if f.severity == "error" else sys.stdout)
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    print(f"{datasets} dataset(s), {checks} identities checked: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors or (strict and warnings) else 0
 
 
 def frictionless_descriptor(folder: Path) -> dict[str, Any]:
@@ -107,7 +119,7 @@ def validate_budget(folder: Path, codelists: dict[str, CodeList], rulesets: dict
         budget, findings = load_budget(folder)
     if budget is None and any(f.file == DESCRIPTOR for f in findings):
         return ValidationResult(folder.name, tuple(findings))
-    if not any(f.rule == "file" and "limit" in f.message for f in findings):  # never stream an oversized file
+    if not any(f.rule == "file-size" for f in findings):  # never let frictionless stream an oversized file
         with timed(stats, "frictionless"):
             findings = merge(findings, frictionless_findings(folder, folder.name))
     if budget is None or any(f.severity == "error" for f in findings):

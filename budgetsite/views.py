@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import urls
-from .model import Budget, Check, Field, Resource, Table, Term, Text, Value
+from .model import Budget, Check, Field, Resource, Table, Term, Text, Value, row_number
 from .refs import as_text
 
 HIDDEN_FIELDS = {"row", "side", "level", "kind"}
@@ -168,7 +168,7 @@ def resource_view(budget: Budget, resource: Resource, labels: Labels,
         out = []
         for i in indices:
             row = resource.rows[i]
-            number = int(row.get("row") or i + 1) if isinstance(row.get("row"), int) else i + 1
+            number = row_number(row, i)
             cells = tuple(cell_view(f, row, labels, errata.get((resource.name, number, f.name), "")) for f in fields)
             out.append(RowView(anchor(resource.name, i), cells, row_level(row), is_total(row)))
         return tuple(out)

@@ -222,6 +222,29 @@ def test_a_100_mb_csv_is_refused_without_reading_it(tmp_path: Path, run_cli):
 
 # --- The writer (threat: a page overwritten, a file written outside site/) ---------------------------------
 
+def test_a_symlink_in_a_dataset_is_refused_and_nothing_is_read_through_it(tmp_path: Path, run_cli):
+    root = copy_project(tmp_path / "p")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not publish", encoding="utf-8")
+    source = root / DATASET / "source/budget-2024.txt"
+    source.unlink()
+    source.symlink_to(secret)
+    code, out, err = run_cli(root, "validate")
+    assert code == 1
+    assert ("error: xiamen-hpf-2024: source/budget-2024.txt: symbolic links are not allowed in a dataset folder; "
+            "put the file itself there [file]") in err
+    status, stdout, stderr = build_into(root, root / "site")
+    assert status == 1 and not (root / "site").exists()
+
+
+def test_strict_fails_even_when_the_site_is_up_to_date(good_build):
+    root, out, before = good_build
+    status, stdout, stderr = build_into(root, out, "--strict")
+    assert status == 1, "rounding warnings count as errors with --strict, cached or not"
+    assert "warning:" in stdout and "site is up to date" not in stdout
+    assert manifest(out) == before
+
+
 @pytest.mark.parametrize("path", ["../x.html", "/etc/x", "a/../../x", "a\\b", "", "dir/"])
 def test_writer_refuses_paths_outside_the_output(tmp_path: Path, path: str):
     writer = SiteWriter(tmp_path / "out")
