@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import Budget, Resource, Text
+from .model import Budget, Resource, Text, code_level
 from .refs import RefError, amount, parse_sum, resolve
 from .rules import round_pct
 
@@ -138,7 +138,7 @@ class LineChange:
 
     @property
     def level(self) -> int:
-        return {3: 0, 5: 1, 7: 2}.get(len(self.code), 0)
+        return code_level(self.code)
 
 
 def coded_amounts(budget: Budget, resource: str, field: str) -> dict[str, tuple[Text, Decimal]]:

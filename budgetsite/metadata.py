@@ -33,7 +33,7 @@ def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: 
         identifier = abs_(urls.data_dir(budget.slug))
     else:
         name = f"{table.title.get(lang)} ({budget.title.get(lang)})"
-        description = (f"Table {table.id[1:].lstrip('0')} of the {budget.title.en}, as published, in CSV, JSON and "
+        description = (f"{table.label.en} of the {budget.title.en}, as published, in CSV, JSON and "
                        "XLSX. Amounts in CNY 10,000." if en else
                        f"{budget.title.zh}附表{table.number}“{table.title.zh}”，按原文发布，提供CSV、JSON和XLSX格式下载。金额单位：万元。")
         page = urls.table(lang, budget.slug, table.id)

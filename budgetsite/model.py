@@ -79,6 +79,11 @@ class Table:
     printed_title: str = ""
     note: TableNote | None = None
 
+    @property
+    def label(self) -> Text:
+        """表三 / Table 3 (t11a: Table 11a)."""
+        return Text(f"表{self.number}", f"Table {self.id[1:].lstrip('0')}")
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -126,6 +131,11 @@ class Budget:
         """English for the text cells, from the dataset's translations resource (unofficial)."""
         res = self.resources.get("translations")
         return {str(r["zh"]): str(r["en"]) for r in res.rows} if res else {}
+
+
+def code_level(code: str) -> int:
+    """Indent of a classification code: 类 (3 digits) 0, 款 (5) 1, 项 (7) 2."""
+    return {3: 0, 5: 1, 7: 2}.get(len(code), 0)
 
 
 def row_number(row: dict[str, Value], index: int) -> int:
@@ -233,6 +243,11 @@ class ValidationResult:
     @property
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """How many identities passed, differed by rounding, failed."""
+        return {s: sum(1 for c in self.checks if c.status == s) for s in ("pass", "rounding", "fail")}
 
 
 @dataclass(frozen=True)

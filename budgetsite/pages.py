@@ -11,7 +11,7 @@ from .figures import compare, key_figures
 from .metadata import dataset_jsonld
 from .model import Budget, BudgetSummary, Text, ValidationResult
 from .render import Page, markdown_html
-from .views import Labels, check_views, resource_view, table_checks, table_label
+from .views import Labels, check_views, resource_view, table_checks
 
 H1 = re.compile(r"^# (.+)$", re.MULTILINE)
 
@@ -44,7 +44,7 @@ def narrative(budget: Budget) -> dict[str, list[Section]]:
 
 def table_title(budget: Budget, table_id: str) -> Text:
     t = budget.table(table_id)
-    label = table_label(t)
+    label = t.label
     return Text(f"{label.zh} {t.title.zh}", f"{label.en}: {t.title.en}")
 
 
@@ -64,7 +64,7 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str) -> list[Pa
         "basic_project": charts.split_chart("chart-basic-project", figures.basic_project),
         "personnel_public": charts.split_chart("chart-personnel-public", figures.personnel_public),
     }
-    summary = {s: sum(1 for c in result.checks if c.status == s) for s in ("pass", "rounding", "fail")}
+    summary = result.summary
     errata_rows = budget.resources["errata"].rows if "errata" in budget.resources else ()
     common = {"budget": budget, "labels": labels, "summary": summary, "errata": errata_rows, "indexed": True}
     pages = []
@@ -76,7 +76,7 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str) -> list[Pa
             views = [resource_view(budget, budget.resources[name], labels, errata) for name in table.resources]
             pages.append(Page(urls.table(lang, budget.slug, table.id), "table.html", lang,
                               table_title(budget, table.id), {
-                                  **common, "table": table, "views": views, "table_label": table_label(table),
+                                  **common, "table": table, "views": views, "table_label": table.label,
                                   "checks": table_checks(checks, table),
                                   "jsonld": dataset_jsonld(budget, site_url, lang, epoch, table)}))
         pages.append(Page(urls.quality(lang, budget.slug), "quality.html", lang,

@@ -272,6 +272,7 @@ class Rendered:
     budgets: dict[str, list[str]]  # slug -> the files of that budget
     departments: dict[str, list[str]]  # department id -> its own pages
     shards: dict[str, str]  # search shard -> key
+    keys: dict[str, dict[str, str]]  # "budgets"/"departments" -> name -> the key its files were rendered for
     fresh: list[str]  # HTML files rendered in this run (the link check reads these)
     reused: int  # budgets hard-linked from the previous site
 
@@ -298,7 +299,8 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     with timed(stats, "site-wide pages (wall)"):
         write_site_wide(writer, validated.summaries, tuple(sorted(shards)) + (SITE_SHARD,), config, owned)
     fresh += [p for p in writer.written if p.endswith(".html")]
-    return Rendered(budgets, dept_files, shards, fresh, len(budgets) - len(fresh_budgets))
+    keys = {"budgets": budget_keys, "departments": dept_keys}
+    return Rendered(budgets, dept_files, shards, keys, fresh, len(budgets) - len(fresh_budgets))
 
 
 def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
@@ -362,14 +364,10 @@ def read_manifest(config: SiteConfig, cache_dir: Path) -> dict[str, Any]:
     return data if data.get("output") == str(config.output) and config.output.is_dir() else {}
 
 
-def write_manifest(cache_dir: Path, config: SiteConfig, plan: Plan, rendered: Rendered,
-                   validated: Validated) -> None:
-    budget_keys = {slug: cache.combine(plan.site_key, key) for slug, key in validated.keys.items()}
-    dept_keys = {d.id: cache.combine(plan.site_key, *(budget_keys[b.slug] for b in d.budgets))
-                 for d in departments(validated.summaries)}
+def write_manifest(cache_dir: Path, config: SiteConfig, plan: Plan, rendered: Rendered) -> None:
     data = {"output": str(config.output), "build": plan.build_key, "shards": rendered.shards,
-            "budgets": {slug: {"key": budget_keys[slug], "files": paths} for slug, paths in rendered.budgets.items()},
-            "departments": {d: {"key": dept_keys[d], "files": paths} for d, paths in rendered.departments.items()}}
+            **{kind: {name: {"key": rendered.keys[kind][name], "files": paths} for name, paths in files.items()}
+               for kind, files in (("budgets", rendered.budgets), ("departments", rendered.departments))}}
     fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False)
@@ -416,7 +414,7 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
                   "build stopped: the previous site is unchanged", file=sys.stderr)
             return 1
         if use_cache:
-            write_manifest(cache_dir, config, plan, rendered, validated)
+            write_manifest(cache_dir, config, plan, rendered)
         discard(replaced, wait=not use_cache)
     count = len(validated.summaries)
     print(f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, {rendered.reused} "

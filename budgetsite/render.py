@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from . import urls
 from .config import SiteConfig
 from .i18n import Catalog, translator
-from .model import Text
+from .model import Text, code_level
 
 # What narrative Markdown may produce; everything else (script, iframe, on* attributes, javascript: links,
 # raw HTML the Markdown passes through) is removed.
@@ -104,7 +104,7 @@ def make_environment(templates: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(amount=format_amount, number=format_number, pct=format_pct, external_url=external_url,
-                       marked=marked_text)
+                       code_level=code_level, marked=marked_text)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals["urls"] = urls
     return env

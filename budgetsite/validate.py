@@ -153,7 +153,7 @@ def report_json(result: ValidationResult) -> str:
         "left": [term_text(t) for t in c.left], "right": [term_text(t) for t in c.right],
     } for c in result.checks]
     findings = [{k: v for k, v in vars(f).items() if v not in ("", None)} for f in result.findings]
-    summary = {s: sum(1 for c in result.checks if c.status == s) for s in ("pass", "rounding", "fail")}
+    summary = result.summary
     doc = {"dataset": result.dataset, "valid": not result.errors, "summary": summary,
            "findings": findings, "checks": checks}
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"

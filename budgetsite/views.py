@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import urls
-from .model import Budget, Check, Field, Resource, Table, Term, Text, Value, row_number
+from .model import Budget, Check, Field, Resource, Table, Term, Text, Value, code_level, row_number
 from .refs import as_text
 
 HIDDEN_FIELDS = {"row", "side", "level", "kind"}
@@ -125,7 +125,7 @@ class Labels:
 def row_level(row: dict[str, Value]) -> int:
     code = as_text(row.get("code"))
     if code:
-        return {3: 0, 5: 1, 7: 2}.get(len(code), 0)
+        return code_level(code)
     level = row.get("level")
     return max(int(level) - 1, 0) if isinstance(level, int) else 0
 
@@ -185,10 +185,6 @@ def resource_view(budget: Budget, resource: Resource, labels: Labels,
                         urls.json_file(budget.slug, resource.name))
 
 
-def table_label(table: Table) -> Text:
-    return Text(f"表{table.number}", f"Table {table.id[1:].lstrip('0')}")
-
-
 def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
     if term.cell is None:
         return TermView(Text(term.label), "", "", term.value)
@@ -205,7 +201,7 @@ def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
                      if k in row and row[k]), f"#{term.cell.row + 1}")
         what = labels.text(desc)
     if table:
-        where = table_label(table)
+        where = table.label
     elif res.name == "narrative-figures":
         where = Text("说明", "Narrative")
     else:
