@@ -2,18 +2,22 @@
 site-wide pages; each shard holds both languages (Pagefind keeps one index per page language inside it),
 and the browser merges the shards when it searches.
 
-Pagefind 1.6's extended binary segments Chinese at index time with the same word rules (ICU) that the
-browser's Intl.Segmenter applies to a query, so two-character words such as 医疗 or 公积金 find the pages
-containing them. Only pages marked `data-pagefind-body` are indexed. The index is static files under
-`pagefind/`, which Pagefind writes into the staged tree before it is published. Pagefind comes from the
-npm registry (package.json pins it); `./dev` installs it with `npm ci`.
+Pagefind's extended binary segments Chinese at index time, so two-character words such as 医疗 or 公积金
+find the pages containing them (tests/test_browser.py searches for both). Only pages marked
+`data-pagefind-body` are indexed. The index is static files under `pagefind/`, which Pagefind writes into
+the staged tree before it is published. Pagefind comes from the Python package index, pinned like every other
+dependency (`pagefind[extended]` in pyproject.toml, the exact version in constraints.txt), and runs as
+`python -m pagefind` in the build's own interpreter.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import os
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,17 +33,13 @@ class SearchIndexError(Exception):
     pass
 
 
-TOOLS = Path(__file__).resolve().parent.parent  # where package.json and node_modules/ live
-
-
-def pagefind_command(project_root: Path) -> Path:
-    """Pagefind from the project's node_modules, else from the checkout this package runs from."""
-    for root in (project_root, TOOLS):
-        command = root / "node_modules" / ".bin" / "pagefind"
-        if command.exists():
-            return command
-    raise SearchIndexError(f"the search index needs Pagefind; install it with `npm ci` in {TOOLS} "
-                           "(./dev does this)")
+def pagefind_command() -> list[str]:
+    """Pagefind's wrapper in this interpreter, which runs the extended binary of the `pagefind_bin_extended`
+    package."""
+    if importlib.util.find_spec("pagefind") is None or importlib.util.find_spec("pagefind_bin_extended") is None:
+        raise SearchIndexError("the search index needs Pagefind: pip install 'pagefind[extended]' "
+                               "(./dev installs it with the pinned version)")
+    return [sys.executable, "-m", "pagefind"]
 
 
 def search_shard(department_id: str) -> str:
@@ -47,19 +47,26 @@ def search_shard(department_id: str) -> str:
     return f"d{int(hashlib.sha256(department_id.encode()).hexdigest()[:8], 16) % SHARDS:02d}"
 
 
-def build_index(site_root: Path, pages: list[str], shard: str, project_root: Path) -> str:
+def sort_entry(path: Path) -> None:
+    """Pagefind 1.5 writes its entry file's languages in hash-map order, which varies between runs; the same
+    JSON with sorted keys keeps the build reproducible (pagefind.js looks the languages up by name)."""
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+def build_index(site_root: Path, pages: list[str], shard: str) -> str:
     """Index `pages` (paths under `site_root`) into `site_root/pagefind/<shard>/`; returns Pagefind's summary.
 
     The pages are hard-linked into a scratch folder at their own relative paths, so result URLs are the
     pages' real ones."""
-    command = pagefind_command(project_root)
+    command = pagefind_command()
     output = site_root / OUTPUT / shard
     with tempfile.TemporaryDirectory(dir=site_root.parent, prefix=".pagefind-") as scratch:
         for page in pages:
             target = Path(scratch) / page
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(site_root / page, target)
-        result = subprocess.run([str(command), "--site", scratch, "--output-path", str(output)],
+        result = subprocess.run([*command, "--site", scratch, "--output-path", str(output)],
                                 capture_output=True, text=True, timeout=600, check=False)
     if result.returncode != 0 or not (output / "pagefind.js").is_file():
         raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {result.returncode}): "
@@ -67,4 +74,5 @@ def build_index(site_root: Path, pages: list[str], shard: str, project_root: Pat
     for unused in UNUSED:  # Pagefind's own UI: the site has its own search page (assets/search.js)
         for path in output.glob(unused):
             path.unlink()
+    sort_entry(output / "pagefind-entry.json")
     return " ".join(line.strip() for line in result.stdout.splitlines() if line.strip().startswith("Indexed"))
