@@ -1,54 +1,108 @@
-"""Command line: `python build.py [build|validate|serve|new|import|export-xlsx] ...`.
+"""Command line: `python build.py [--root DIR] [build|validate|serve|new|import|export-xlsx] ...`.
 
-`main(argv)` returns the exit status."""
+`main(argv)` returns the exit status: 0 on success, 1 on any failure (a bad argument or setting, invalid data,
+a failed build). `build` is the default command: `python build.py --strict` is `python build.py build --strict`.
+Every failure ends in one line that says what is wrong; nothing ends in a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
-from .config import load_config
+from .config import ConfigError, SiteConfig, load_config
 from .model import Finding, ValidationResult
 
+COMMANDS = ("build", "validate", "serve", "new", "import", "export-xlsx")
+DEFAULT_COMMAND = "build"
+UNITS = ("万元", "元")
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description="Validate budget data packages and build the site.")
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit status 1, like every other failure of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"error: {self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, found {value}")
+    return value
+
+
+def port(text: str) -> int:
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, found {value}")
+    return value
+
+
+def parser() -> Parser:
+    p = Parser(prog="build.py", description="Validate budget data packages and build the site. "
+               f"Without a command, runs `{DEFAULT_COMMAND}`.")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml (default: .)")
-    sub = p.add_subparsers(dest="command")
+    sub = p.add_subparsers(dest="command", parser_class=Parser, metavar="command")
     b = sub.add_parser("build", help="validate, then render the site into site/ (the default command)")
     b.add_argument("--serve", action="store_true", help="serve the built site on http://127.0.0.1:8000/")
-    b.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
+    b.add_argument("--port", type=port, default=8000, help="port for --serve (default 8000)")
     b.add_argument("--out", type=Path, help="output folder (default: site/ under the root)")
     b.add_argument("--base-path", help="URL path the site is served under, e.g. /budget/ (default from site.toml)")
     b.add_argument("--site-url", help="absolute site URL for canonical links, sitemap and metadata")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--no-cache", action="store_true",
                    help="validate and render everything from scratch (default: reuse .cache/ and unchanged pages)")
-    b.add_argument("--workers", type=int, help="processes for validation and rendering (default: all cores)")
+    b.add_argument("--workers", type=positive_int, help="processes for validation and rendering (default: all cores)")
     b.add_argument("--timings", action="store_true", help="print seconds per build stage")
     v = sub.add_parser("validate", help="check every dataset and print one line per problem")
     v.add_argument("--strict", action="store_true", help="treat warnings (rounding gaps) as errors")
     v.add_argument("datasets", nargs="*", type=Path, help="dataset folders (default: all under datasets/)")
     s = sub.add_parser("serve", help="serve the existing site/ folder without rebuilding")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=port, default=8000, help="port to serve on (default 8000)")
     add_publishing_commands(sub)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    command = args.command or "build"
-    config = load_config(args.root.resolve())
-    if command == "validate":
-        return run_validate(config, args.datasets, args.strict)
-    if command == "serve":
-        from .serve import serve
+def with_default_command(argv: list[str]) -> list[str]:
+    """`argv` with `build` inserted after the global options when it names no command."""
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--root":
+            i += 2
+        elif argv[i].startswith("--root="):
+            i += 1
+        else:
+            break
+    if i < len(argv) and (argv[i] in COMMANDS or argv[i] in ("-h", "--help")):
+        return argv
+    return [*argv[:i], DEFAULT_COMMAND, *argv[i:]]
 
-        return serve(config.output, config.base_path, args.port)
-    if command in PUBLISHING:
-        return run_publishing(config, args)
-    return run_build(config, args)
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(with_default_command(list(sys.argv[1:] if argv is None else argv)))
+    except SystemExit as exc:  # --help (0) or a bad argument (1), already printed by the parser
+        return exc.code if isinstance(exc.code, int) else 1
+    try:
+        config = load_config(args.root.resolve())
+        if args.command == "validate":
+            return run_validate(config, args.datasets, args.strict)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(config.output, config.base_path, args.port)
+        if args.command in PUBLISHING:
+            return run_publishing(config, args)
+        return run_build(config, args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def print_findings(results: list[ValidationResult], extra: list[Finding], strict: bool) -> int:
@@ -59,10 +113,19 @@ def print_findings(results: list[ValidationResult], extra: list[Finding], strict
     return report_findings(findings, len(results), sum(len(r.checks) for r in results), strict)
 
 
-def run_validate(config, folders: list[Path], strict: bool) -> int:
+def no_datasets(config: SiteConfig) -> int:
+    print(f"error: no datasets under {config.datasets} (each dataset is a folder holding datapackage.json)",
+          file=sys.stderr)
+    return 1
+
+
+def run_validate(config: SiteConfig, folders: list[Path], strict: bool) -> int:
+    from .load import discover
     from .validate import load_reference, validate_all, validate_budget
 
     if not folders:
+        if not discover(config.datasets):
+            return no_datasets(config)
         results, extra = validate_all(config.datasets, config.reference)
         return print_findings(results, extra, strict)
     codelists, rulesets, extra = load_reference(config.reference)
@@ -71,10 +134,16 @@ def run_validate(config, folders: list[Path], strict: bool) -> int:
     return print_findings(results, extra + missing, strict)
 
 
-def run_build(config, args) -> int:
+def run_build(config: SiteConfig, args: argparse.Namespace) -> int:
+    from .load import discover
     from .pipeline import build
 
     config = config.with_overrides(out=args.out, base_path=args.base_path, site_url=args.site_url)
+    if not discover(config.datasets):
+        return no_datasets(config)
+    if not config.site_url:
+        print("note: no site URL configured (--site-url, SITE_URL or site_url in site.toml): canonical links, "
+              "hreflang and the sitemap are left out, and metadata links are relative")
     stats: dict[str, float] | None = {} if args.timings else None
     status = build(config, strict=args.strict, use_cache=not args.no_cache, workers=args.workers, stats=stats)
     for stage, seconds in (stats or {}).items():
@@ -89,15 +158,14 @@ def run_build(config, args) -> int:
 # --- publishing: new, import, export-xlsx (budgetsite/importer/; see docs/publishing.en.md) ----------------
 
 PUBLISHING = ("new", "import", "export-xlsx")
-UNITS = ("万元", "元")
 
 
-def add_publishing_commands(sub) -> None:
+def add_publishing_commands(sub: argparse._SubParsersAction) -> None:
     n = sub.add_parser("new", help="scaffold datasets/<department-id>-<year>/ for a new budget")
     n.add_argument("--department-id", required=True, help="slug of the department, e.g. xiamen-hpf")
     n.add_argument("--department", required=True, help="the department's Chinese name, as published")
     n.add_argument("--department-en", required=True, help="the department's English name")
-    n.add_argument("--year", required=True, type=int, help="budget year, e.g. 2025")
+    n.add_argument("--year", required=True, type=positive_int, help="budget year, e.g. 2025")
     n.add_argument("--region", default="", help="region in Chinese, e.g. 厦门市")
     n.add_argument("--region-en", default="", help="region in English, e.g. Xiamen")
     i = sub.add_parser("import", help="fill a budget folder from a workbook (.xlsx) or the text of the budget PDF")
@@ -118,7 +186,7 @@ def locate(path: Path, root: Path) -> Path:
     return root / path if (root / path).exists() else Path.cwd() / path
 
 
-def run_publishing(config, args) -> int:
+def run_publishing(config: SiteConfig, args: argparse.Namespace) -> int:
     if args.command == "new":
         return run_new(config, args)
     if args.command == "import":
@@ -126,7 +194,7 @@ def run_publishing(config, args) -> int:
     return run_export_xlsx(config, args)
 
 
-def run_new(config, args) -> int:
+def run_new(config: SiteConfig, args: argparse.Namespace) -> int:
     from .importer.scaffold import Department, ScaffoldError, scaffold
 
     dept = Department(args.department_id, args.department.strip(), args.department_en.strip(), args.year,
@@ -135,7 +203,7 @@ def run_new(config, args) -> int:
         folder = scaffold(dept, config.datasets, config.reference)
     except (ScaffoldError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1
     rel = folder.relative_to(config.root) if folder.is_relative_to(config.root) else folder
     print(f"created {rel}/: datapackage.json, schemas/, data/*.csv (header rows only), narrative/zh.md and en.md")
     print("to fill in: the tables, the narrative and the source document; next:")
@@ -145,7 +213,7 @@ def run_new(config, args) -> int:
     return 0
 
 
-def run_import(config, args) -> int:
+def run_import(config: SiteConfig, args: argparse.Namespace) -> int:
     from .importer.report import format_report
     from .importer.run import ImportRefused, import_document
 
@@ -154,11 +222,11 @@ def run_import(config, args) -> int:
         result = import_document(source.resolve(), folder.resolve(), config.reference, args.unit, args.replace)
     except (ImportRefused, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1
     except Exception as exc:  # a bug or an input nobody foresaw: say so, never a traceback; nothing was written
         print(f"error: the import failed: {type(exc).__name__}: {exc}; {folder.name} is unchanged",
               file=sys.stderr)
-        return 2
+        return 1
     for line in format_report(result, source.name, result.sha256):
         print(line)
     print(f"validation of {folder.name}:")
@@ -166,7 +234,7 @@ def run_import(config, args) -> int:
     return 1 if status or result.not_placed else 0
 
 
-def run_export_xlsx(config, args) -> int:
+def run_export_xlsx(config: SiteConfig, args: argparse.Namespace) -> int:
     from .importer.workbook import export_workbook
     from .load import load_budget
 
@@ -180,6 +248,6 @@ def run_export_xlsx(config, args) -> int:
         sheets = export_workbook(budget, args.out, args.unit)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1
     print(f"wrote {sheets} sheets (amounts in {args.unit}) to {args.out}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 from pathlib import Path
 
 
@@ -42,9 +43,13 @@ def make_server(site: Path, base_path: str, port: int, host: str = "127.0.0.1",
 
 def serve(site: Path, base_path: str, port: int) -> int:
     if not (site / "index.html").is_file():
-        print(f"no built site in {site}; run `python build.py` first")
+        print(f"error: no built site in {site}; run `python build.py` first", file=sys.stderr)
         return 1
-    server = make_server(site, base_path, port)
+    try:
+        server = make_server(site, base_path, port)
+    except OSError as exc:
+        print(f"error: cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"serving {site} at http://127.0.0.1:{server.server_port}{base_path} (Ctrl+C to stop)")
     try:
         server.serve_forever()

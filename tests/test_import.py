@@ -447,7 +447,7 @@ def test_new_refuses_invalid_input(project_copy, run_cli, change, message):
     args[args.index(change[0]) + 1] = change[1]
     code, out, err = run_cli(project_copy, *args)
     no_traceback(out, err)
-    assert code == 2 and err.startswith(f"error: {message}"), err
+    assert code == 1 and err.startswith(f"error: {message}"), err
     assert not (project_copy / "datasets/demo-2024").exists()
 
 
@@ -455,26 +455,26 @@ def test_new_refuses_an_existing_folder(project_copy, run_cli):
     before = (project_copy / f"datasets/{SLUG}/datapackage.json").read_bytes()
     code, _, err = run_cli(project_copy, "new", "--department-id", "xiamen-hpf", "--department", "厦门",
                            "--department-en", "Xiamen", "--year", "2024")
-    assert code == 2 and "already exists: refusing to overwrite it" in err
+    assert code == 1 and "already exists: refusing to overwrite it" in err
     assert (project_copy / f"datasets/{SLUG}/datapackage.json").read_bytes() == before
 
 
 def test_import_refuses_what_it_cannot_use(project_copy, run_cli, tmp_path):
     code, _, err = run_cli(project_copy, "import", str(SOURCE), "--into", "datasets/nothing-here")
-    assert code == 2 and "create it first with `python build.py new" in err
+    assert code == 1 and "create it first with `python build.py new" in err
     folder = scaffold(run_cli, project_copy)
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes(SOURCE.read_text(encoding="utf-8").encode("gbk", errors="replace"))
     code, _, err = run_cli(project_copy, "import", str(gbk), "--into", f"datasets/{folder.name}")
-    assert code == 2 and "not UTF-8 text" in err
+    assert code == 1 and "not UTF-8 text" in err
     pdf = tmp_path / "budget.pdf"
     pdf.write_bytes(b"%PDF-1.4")
     code, _, err = run_cli(project_copy, "import", str(pdf), "--into", f"datasets/{folder.name}")
-    assert code == 2 and "extract the PDF's text first" in err
+    assert code == 1 and "extract the PDF's text first" in err
     code, _, _ = run_cli(project_copy, "import", str(SOURCE), "--into", f"datasets/{folder.name}")
     assert code == 1
     code, _, err = run_cli(project_copy, "import", str(SOURCE), "--into", f"datasets/{folder.name}")
-    assert code == 2 and "add --replace to import again" in err
+    assert code == 1 and "add --replace to import again" in err
     code, out, err = run_cli(project_copy, "import", str(SOURCE), "--into", f"datasets/{folder.name}", "--replace")
     no_traceback(out, err)
     assert code == 1 and "t03" in out

@@ -282,6 +282,8 @@ def import_document(source: Path, folder: Path, reference: Path, unit: str | Non
                     replace_data: bool = False) -> ImportResult:
     if unit is not None and unit not in UNITS:
         raise ImportRefused(f"--unit must be 万元 or 元, not {unit!r}")
+    if not source.is_file():
+        raise ImportRefused(f"{source}: no such file")
     descriptor = check_folder(folder, replace_data)
     doc = read_document(source)
     codelists = dict(descriptor["x_budget"].get("codelists", {}))
