@@ -83,7 +83,7 @@ def errata_index(budget: Budget) -> dict[tuple[str, int, str], str]:
     errata = budget.resources.get("errata")
     if errata is None:
         return {}
-    return {(str(e["resource"]), int(e["row"]), str(e["field"])): str(e["as_published"]) for e in errata.rows}
+    return {(str(e["resource"]), int(str(e["row"])), str(e["field"])): str(e["as_published"]) for e in errata.rows}
 
 
 def xlsx(budget: Budget, table: Table, epoch: int) -> bytes:

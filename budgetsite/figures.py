@@ -90,8 +90,8 @@ def prior_years(budget: Budget) -> tuple[PriorYear, ...]:
         change = amount(by_id[str(r["change"])]["value"]) if r["change"] else ZERO
         pct = amount(by_id[str(r["change_pct"])]["value"]) if r["change_pct"] else None
         this_year = amount(fig["value"]) or ZERO
-        out.append(PriorYear(str(r["id"]), str(fig["quote"]), int(r["source_line"]), this_year, change or ZERO, pct,
-                             this_year - (change or ZERO), str(r["statement"] or ""), str(fig["unit"])))
+        out.append(PriorYear(str(r["id"]), str(fig["quote"]), int(str(r["source_line"])), this_year, change or ZERO,
+                             pct, this_year - (change or ZERO), str(r["statement"] or ""), str(fig["unit"])))
     return tuple(out)
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import urls
-from .model import Budget, BudgetSummary, Table
+from .model import Budget, BudgetSummary, Table, Text
 
 FORMATS = {"csv": "text/csv", "json": "application/json", "zip": "application/zip",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -22,13 +22,17 @@ def publisher(budget: Budget) -> dict[str, Any]:
 
 
 def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: Table | None = None) -> dict[str, Any]:
-    """schema.org Dataset for a budget page, or for one table page when `table` is given."""
-    abs_ = lambda p: urls.absolute(site_url, p)  # noqa: E731
+    """schema.org Dataset for a budget page, or for one table page when `table` is given. Links are absolute
+    where the site URL is configured, else relative to the page."""
     en = lang == "en"
+    page = urls.budget(lang, budget.slug) if table is None else urls.table(lang, budget.slug, table.id)
+
+    def abs_(path: str) -> str:
+        return urls.link(site_url, page, path)
+
     if table is None:
         name = budget.title.en if en else budget.title.zh
         description = budget.description.en if en else budget.description.zh
-        page = urls.budget(lang, budget.slug)
         downloads = [("zip", urls.bundle(budget.slug)), ("json", urls.datapackage(budget.slug))]
         identifier = abs_(urls.data_dir(budget.slug))
     else:
@@ -36,7 +40,6 @@ def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: 
         description = (f"{table.label.en} of the {budget.title.en}, as published, in CSV, JSON and "
                        "XLSX. Amounts in CNY 10,000." if en else
                        f"{budget.title.zh}附表{table.number}“{table.title.zh}”，按原文发布，提供CSV、JSON和XLSX格式下载。金额单位：万元。")
-        page = urls.table(lang, budget.slug, table.id)
         downloads = [("xlsx", urls.xlsx(budget.slug, table.id))]
         for name_ in table.resources:
             res = budget.resources[name_]
@@ -68,11 +71,16 @@ def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: 
     }
 
 
-def dcat_catalog(budgets: list[BudgetSummary], site_url: str, epoch: int) -> dict[str, Any]:
-    abs_ = lambda p: urls.absolute(site_url, p)  # noqa: E731
+def dcat_catalog(budgets: list[BudgetSummary], site_url: str, epoch: int, site_name: Text) -> dict[str, Any]:
+    """The DCAT catalog of every dataset; links absolute where the site URL is configured, else relative to
+    the catalog file."""
+
+    def abs_(path: str) -> str:
+        return urls.link(site_url, urls.CATALOG, path)
+
     datasets = []
     for b in budgets:
-        distributions = [{
+        distributions: list[dict[str, Any]] = [{
             "@type": "dcat:Distribution", "dct:title": "Data package (datapackage.json)",
             "dcat:downloadURL": {"@id": abs_(urls.datapackage(b.slug))}, "dcat:mediaType": "application/json",
             "dct:license": {"@id": b.licence.get("path", "")},
@@ -110,8 +118,8 @@ def dcat_catalog(budgets: list[BudgetSummary], site_url: str, epoch: int) -> dic
                      "foaf": "http://xmlns.com/foaf/0.1/"},
         "@id": abs_(urls.CATALOG),
         "@type": "dcat:Catalog",
-        "dct:title": [{"@value": "部门预算开放数据", "@language": "zh-Hans"},
-                      {"@value": "Open departmental budget data", "@language": "en"}],
+        "dct:title": [{"@value": site_name.zh, "@language": "zh-Hans"},
+                      {"@value": site_name.en, "@language": "en"}],
         "dct:modified": iso_date(epoch),
         "dcat:dataset": datasets,
     }

@@ -128,7 +128,7 @@ def department_pages(d: Department, load: Callable[[str], Budget]) -> list[Page]
     return pages
 
 
-def site_pages(summaries: list[BudgetSummary], search_shards: tuple[str, ...] = ()) -> list[Page]:
+def site_pages(summaries: list[BudgetSummary], site_name: Text, search_shards: tuple[str, ...] = ()) -> list[Page]:
     """The pages about the whole corpus: root, home, indexes by department and year, data access, search."""
     budgets = sorted(summaries, key=lambda b: (b.department_id, -b.year))
     totals = {b.slug: b.total for b in budgets}
@@ -137,10 +137,10 @@ def site_pages(summaries: list[BudgetSummary], search_shards: tuple[str, ...] = 
     for b in budgets:
         by_year.setdefault(b.year, []).append(b)
     year_groups = sorted(by_year.items(), key=lambda kv: -kv[0])
-    pages = [Page(urls.ROOT, "index.html", "", Text("部门预算开放数据", "Open budget data"), {}, alternates=False),
+    pages = [Page(urls.ROOT, "index.html", "", site_name, {}, alternates=False),
              Page(urls.NOT_FOUND, "404.html", "", Text("页面不存在", "Page not found"), {}, alternates=False)]
     for lang in urls.LANGS:
-        pages.append(Page(urls.home(lang), "home.html", lang, Text("部门预算开放数据", "Open budget data"),
+        pages.append(Page(urls.home(lang), "home.html", lang, site_name,
                           {"departments": depts, "totals": totals, "years": year_groups, "indexed": True}))
         pages.append(Page(urls.departments(lang), "departments.html", lang, Text("部门", "Departments"),
                           {"departments": depts, "totals": totals, "indexed": True}))

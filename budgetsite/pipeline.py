@@ -33,7 +33,7 @@ from .i18n import Catalog, key_differences, load_catalogs
 from .linkcheck import broken_links
 from .load import discover
 from .metadata import dcat_catalog, iso_date
-from .model import Budget, BudgetSummary, Finding, ResourceSummary, ValidationResult
+from .model import Budget, BudgetSummary, Finding, ResourceSummary, Text, ValidationResult
 from .pages import Department, budget_pages, department_pages, departments, site_pages
 from .render import make_environment, render_page
 from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard
@@ -179,6 +179,8 @@ def render_budget(config: SiteConfig, store_dir: Path, key: str, staged: Path) -
     stats: Stats = {}
     with timed(stats, "load result"):
         result = cache.ResultStore(store_dir).load(key)
+    if result.budget is None:
+        raise BuildFailed(f"{result.dataset}: the stored result has no budget to render")
     writer = SiteWriter(staged)
     with timed(stats, "pages"):
         write_pages(writer, budget_pages(result, config.build_epoch, config.site_url), config)
@@ -288,7 +290,7 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     dept_files, fresh_depts = render_units("departments", [
         Unit(d.id, dept_keys[d.id], (config, store.folder, d, validated.keys, staged)) for d in depts],
         previous, config, staged, render_department, workers, stats)
-    shards = {}
+    shards: dict[str, str] = {}
     for d in depts:
         shard = search_shard(d.id)
         shards[shard] = cache.combine(shards.get(shard, ""), dept_keys[d.id])
@@ -305,17 +307,22 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
 
 def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
                     config: SiteConfig, owned: set[str]) -> None:
-    pages = site_pages(summaries, shards)
+    _, catalogs = environment(config)
+    site_name = Text(catalogs["zh"]["site.name"], catalogs["en"]["site.name"])
+    pages = site_pages(summaries, site_name, shards)
     collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
     write_pages(writer, pages, config)
     for name in ASSETS:
         writer.write_bytes(f"assets/{name}", (config.templates / "assets" / name).read_bytes())
-    write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch))
-    all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
-    writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
-    writer.write_text(urls.ROBOTS, f"User-agent: *\nAllow: /\nSitemap: {config.site_url}{urls.SITEMAP}\n")
+    write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch, site_name))
+    robots = "User-agent: *\nAllow: /\n"
+    if config.site_url:  # a sitemap lists absolute URLs only
+        all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
+        writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
+        robots += f"Sitemap: {urls.absolute(config.site_url, urls.SITEMAP)}\n"
+    writer.write_text(urls.ROBOTS, robots)
 
 
 def write_json(writer: SiteWriter, path: str, data: object) -> None:
@@ -351,7 +358,7 @@ def index_shards(config: SiteConfig, validated: Validated, rendered: Rendered, s
                 link_or_copy(f, staged / OUTPUT / shard / f.relative_to(old))
             carried += 1
             continue
-        done.append(build_index(staged, files, shard, config.root))
+        done.append(build_index(staged, files, shard))
     return f"{len(done)} shard(s) indexed, {carried} carried over" + (f"; {done[-1]}" if done else "")
 
 

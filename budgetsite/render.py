@@ -127,8 +127,8 @@ def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], conf
         """True where an English page shows Chinese because no translation exists."""
         return lang == "en" and not text.en and has_chinese(text.zh)
 
-    alternates = []
-    if (page.lang and page.alternates) or page.path == urls.ROOT:  # the picker is every page's x-default
+    alternates = []  # hreflang needs absolute URLs: left out without a configured site URL
+    if config.site_url and ((page.lang and page.alternates) or page.path == urls.ROOT):  # picker: x-default
         for code in urls.LANGS:
             target = urls.home(code) if page.path == urls.ROOT else urls.swap_lang(page.path, code)
             alternates.append((urls.HTML_LANG[code], urls.absolute(config.site_url, target)))
@@ -136,7 +136,9 @@ def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], conf
     template = env.get_template(page.template)
     return template.render(
         page=page, lang=lang, html_lang=urls.HTML_LANG[lang], t=t, tr=tr, tx=tx,
-        needs_zh=needs_zh, rel=rel, canonical=urls.absolute(config.site_url, page.path), alternates=alternates,
+        needs_zh=needs_zh, rel=rel, alternates=alternates,
+        canonical=urls.absolute(config.site_url, page.path) if config.site_url else "",
+        link=lambda target: urls.link(config.site_url, page.path, target),
         other_lang=urls.other(lang), other_path=urls.swap_lang(page.path, urls.other(lang)),
-        site_url=config.site_url, **page.context,
+        site_root=config.site_url or config.base_path, **page.context,
     )

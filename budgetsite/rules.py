@@ -37,7 +37,8 @@ def tolerance(terms: Iterable[Term]) -> Decimal:
 
 
 def judge(rule_id: str, kind: str, left: list[Term], right: list[Term], budget: Budget) -> Check:
-    diff = sum((t.value or 0 for t in left), Decimal(0)) - sum((t.value or 0 for t in right), Decimal(0))
+    diff = sum((t.value or Decimal(0) for t in left), Decimal(0)) - sum((t.value or Decimal(0) for t in right),
+                                                                      Decimal(0))
     tol = tolerance(left + right)
     status = "pass" if diff == 0 else "rounding" if abs(diff) <= tol else "fail"
     tables = sorted({t.id for term in left + right if term.cell
@@ -56,7 +57,7 @@ def all_blank(left: list[Term], right: list[Term]) -> bool:
 def describe_row(resource: Resource, index: int) -> str:
     """How a person finds the row: its position and the code/name or label it carries."""
     row = resource.rows[index]
-    parts = [row[k] for k in ("side", "code", "name", "label", "category", "indicator", "project", "id", "level3")
+    parts = [str(row[k]) for k in ("side", "code", "name", "label", "category", "indicator", "project", "id", "level3")
              if isinstance(row.get(k), str) and row[k]]
     pos = row.get("row", index + 1)
     return f"{pos} ({' '.join(parts)})" if parts else str(pos)
@@ -305,13 +306,13 @@ def rule_prior_year(budget: Budget, rule: dict[str, Any], state: dict[str, Any])
         value = amount(figures.rows[index[str(row["figure"])]]["value"])
         change = amount(figures.rows[index[str(row["change"])]]["value"])
         pct_i = index[str(row["change_pct"])]
-        base = (value or 0) - (change or 0)
+        base = (value or Decimal(0)) - (change or Decimal(0))
         left = [term(figures, pct_i, "value")]
         if not base:
             yield located(budget, "error", "growth", f"growth rate of {row['figure']} cannot be checked: the "
                           "previous-year figure it implies is zero", left[0].cell)
             continue
-        computed = round_pct((change or 0) / base * 100)
+        computed = round_pct((change or Decimal(0)) / base * 100)
         right = [Term(None, computed, label=f"{row['change']} / ({row['figure']} - {row['change']}) x 100")]
         yield from emit(judge(rule["id"], "growth", left, right, budget), budget,
                         f"stated growth rate differs from the rate computed from {row['figure']} and {row['change']}")
@@ -405,7 +406,10 @@ def evaluate(budget: Budget, rules: list[dict[str, Any]], codelists: dict[str, C
             continue
         try:
             for result in kind(budget, rule, state):
-                (checks if isinstance(result, Check) else findings).append(result)
+                if isinstance(result, Check):
+                    checks.append(result)
+                else:
+                    findings.append(result)
         except (RefError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
             findings.append(Finding("error", "rules", budget.slug, f"rule {rule.get('id')} cannot be evaluated: "
                                     f"{describe_exception(exc)}", file=origin))

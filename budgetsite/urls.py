@@ -134,7 +134,16 @@ def relative(from_page: str, to: str) -> str:
 
 
 def absolute(site_url: str, path: str) -> str:
+    """An absolute URL; only where the site URL is configured (canonical, hreflang, sitemap)."""
+    if not site_url:
+        raise ValueError(f"an absolute URL for {path!r} needs a configured site URL")
     return site_url + path
+
+
+def link(site_url: str, from_path: str, to: str) -> str:
+    """A metadata link: absolute where the site URL is configured, else relative to the file it is written in
+    (JSON-LD and DCAT resolve relative IRIs against that file's own URL)."""
+    return site_url + to if site_url else relative(from_path, to)
 
 
 def rooted(base_path: str, path: str) -> str:

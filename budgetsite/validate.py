@@ -41,9 +41,9 @@ def load_reference(reference_dir: Path) -> tuple[dict[str, CodeList], dict[str, 
         except LoadError as exc:
             findings.append(exc.finding)
             continue
-        problems = shape_errors(data, RULESET)
-        if problems:
-            findings.append(Finding("error", "rules", "reference", "; ".join(problems), file=rel))
+        shape = shape_errors(data, RULESET)
+        if shape:
+            findings.append(Finding("error", "rules", "reference", "; ".join(shape), file=rel))
             continue
         rulesets[path.stem] = [{**rule, "_file": rel} for rule in data["rules"]]
     return codelists, rulesets, findings

@@ -906,10 +906,55 @@ def test_404_page_links_work_at_any_depth(built_site):
     assert f"{BASE_PATH}zh/" in found and f"{BASE_PATH}en/" in found
 
 
-def test_no_broken_links(built_site):
-    from budgetsite.linkcheck import broken_links
+def link_target(site: Path, page_file: str, link: str) -> tuple[Path, str] | None:
+    """The file and fragment an internal link points at (None for an absolute http(s) or mailto link)."""
+    parts = urlsplit(link)
+    if parts.scheme in ("http", "https", "mailto"):
+        return None
+    assert not parts.scheme and not parts.netloc, f"{page_file}: unexpected link {link!r}"
+    if parts.path.startswith("/"):
+        assert parts.path.startswith(BASE_PATH), f"{page_file}: {link} is outside {BASE_PATH}"
+        target = parts.path[len(BASE_PATH):]
+    elif parts.path:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page_file), parts.path))
+        target = "" if target == "." else target + ("/" if parts.path.endswith("/") else "")
+    else:
+        target = page_file
+    return site / urls.file_of(target), parts.fragment
 
-    assert broken_links(built_site, BASE_PATH) == []
+
+def test_every_link_and_anchor_resolves(built_site):
+    """Read with html.parser, independently of the build's own (regex) link checker that gates publication:
+    every href, src and action of every page reaches a file, every #fragment an element id."""
+    ids: dict[Path, set[str]] = {}
+    problems, count = [], 0
+    for file in html_files(built_site):
+        for link in links(parse_file(built_site / file)):
+            found = link_target(built_site, file, link)
+            if found is None:
+                continue
+            count += 1
+            target, fragment = found
+            if not target.is_file():
+                problems.append(f"{file} -> {link}: no file {target.relative_to(built_site)}")
+            elif fragment and target.suffix == ".html":
+                if target not in ids:
+                    ids[target] = {n.attrs["id"] for n in parse_file(target).iter() if "id" in n.attrs}
+                if fragment not in ids[target]:
+                    problems.append(f"{file} -> {link}: no element with id {fragment!r}")
+    assert count > 1000, f"only {count} internal links found: the page walk is broken"
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_build_refuses_to_publish_a_broken_link(tmp_path):
+    """The build's own link check is a gate: a template with a dead link stops the build, site/ untouched."""
+    root = copy_project(tmp_path / "p")
+    home = root / "templates" / "home.html"
+    home.write_text(home.read_text(encoding="utf-8").replace("{% block main %}",
+                    '{% block main %}<a href="no-such-page/">x</a>', 1), encoding="utf-8")
+    status, _, err = build_into(root, tmp_path / "site", "--no-cache")
+    assert status == 1 and "broken links" in err and "no-such-page/" in err
+    assert not (tmp_path / "site").exists()
 
 
 # --- Markdown is sanitised ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from budgetsite import urls
+from budgetsite.model import Text
 
 SLUG = "xiamen-hpf-2024"
 EPOCH = 1700000000
@@ -150,7 +151,7 @@ def real_pages(repo_root: Path):
 
     budgets = {r.budget.slug: r.budget for r in results if r.budget}
     summaries = [summarize(r) for r in results]
-    site_wide = pages.site_pages(summaries)
+    site_wide = pages.site_pages(summaries, Text("站名", "Site name"))
     departments = [p for d in pages.departments(summaries) for p in pages.department_pages(d, budgets.__getitem__)]
     return site_wide + departments + [p for r in results for p in pages.budget_pages(r, EPOCH, SITE)]
 

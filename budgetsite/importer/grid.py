@@ -145,7 +145,8 @@ def parse_records(block: Block, layout: TableLayout, fields: tuple[Field, ...], 
     messages = list(mapping.messages)
     messages += missing_columns(mapping, layout.columns, block.origin, header[-1].line if header else block.start)
     messages += unmapped_cells(data, mapping, block.origin)
-    rows, rounded = [], 0
+    rows: list[dict[str, str]] = []
+    rounded = 0
     for r in data:
         if r.blank:
             continue

@@ -45,7 +45,7 @@ def project_resources(table_id: str, title: str, title_en: str) -> list[Resource
                            r.title_en.format(title_en=title_en)) for r in layout.resources]
 
 
-def resource_layouts(extra: list[ResourceLayout] = ()) -> list[ResourceLayout]:
+def resource_layouts(extra: tuple[ResourceLayout, ...] = ()) -> list[ResourceLayout]:
     """Every resource of a budget folder in descriptor order: code tables, tables 1-10, `extra` (the project
     tables), then errata, narrative figures, prior year and translations."""
     return [*SUPPORT, *(r for t in standard_tables() for r in t.resources), *extra, *SUPPORT_AFTER]

@@ -88,7 +88,8 @@ def descriptor(dept: Department, reference: Path) -> dict[str, Any]:
     name, en, year = dept.name, dept.name_en, dept.year
     keywords = ["部门预算", "预算公开", name] + ([dept.region] if dept.region else [])
     keywords_en = ["departmental budget", "budget disclosure", en] + ([dept.region_en] if dept.region_en else [])
-    budget = {"department_id": dept.id, "department": name, "department_en": en, "department_en_status": "proposed"}
+    budget: dict[str, Any] = {"department_id": dept.id, "department": name, "department_en": en,
+                              "department_en_status": "proposed"}
     if dept.region:
         budget.update(region=dept.region, region_en=dept.region_en)
     budget.update(year=year, unit="万元", currency="CNY", phase="budget", codelists=codelists(reference, year))

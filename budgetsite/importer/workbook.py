@@ -128,7 +128,7 @@ def overall(sheet: Sheet, budget: Budget) -> None:
     sheet.add(["绩效目标", *(first(TASK_COLUMNS, f) for f in fields)], header=True)
     indicators = budget.resources["t10-indicators"].rows
     for task in budget.resources["t10-tasks"].rows:
-        own = [r for r in indicators if r["task"] == task["task"]] or [None]
+        own: list[dict[str, Value] | None] = [r for r in indicators if r["task"] == task["task"]] or [None]
         for k, ind in enumerate(own):
             head = ([text(task["description"])], [text(task["projects"]), sheet.money(task["fiscal_amount"])])
             if k:
@@ -148,7 +148,7 @@ def project(sheet: Sheet, budget: Budget, table: Table) -> None:
     sheet.add(["", "资金投入计划", text(p["plan"])])
     sheet.add(["绩效指标", *(first(INDICATOR_COLUMNS, f) for f in ("level1", "level2", "level3", "target"))],
               header=True)
-    before = ("", "")
+    before: tuple[Value, Value] = ("", "")
     for r in indicators:
         level1 = text(r["level1"]) if r["level1"] != before[0] else ""
         level2 = text(r["level2"]) if level1 or r["level2"] != before[1] else ""

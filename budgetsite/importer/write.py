@@ -104,7 +104,7 @@ def resources_of(tables: list[ParsedTable]) -> list[ResourceLayout]:
     for t in tables:
         if BY_ID[t.layout].parser == "project-performance":
             extra += project_resources(t.id, t.title, BY_ID[t.layout].title_en if t.missing else project_title_en(t))
-    return resource_layouts(extra)
+    return resource_layouts(tuple(extra))
 
 
 def write_data(folder: Path, layouts: list[ResourceLayout], rows: dict[str, tuple[dict[str, str], ...]]) -> None:
