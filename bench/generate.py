@@ -43,6 +43,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # `python bench/generate.py` from a checkout
+    sys.path.insert(0, str(REPO))
+
+from budgetsite.catalogue import load_catalogue  # noqa: E402
+
 TEMPLATE = REPO / "datasets" / "xiamen-hpf-2024"  # schemas are copied from the real budget
 MANIFEST = "bench-corpus.json"
 GENERATOR = "bench/generate.py"
@@ -238,19 +243,13 @@ INCOME_LABELS = [
 T04_INCOME = [("(一) 一般公共预算拨款", "(1) General public budget appropriations"),
               ("(二) 政府性基金预算拨款", "(2) Government-managed funds budget appropriations"),
               ("(三) 国有资本经营预算拨款", "(3) State capital operations budget appropriations")]
-TABLES = {  # id: (number, title zh, title en)
-    "t01": ("一", "部门收支预算总体情况表", "Overview of departmental revenue and expenditure"),
-    "t02": ("二", "部门收入预算总体情况表", "Departmental revenue budget"),
-    "t03": ("三", "部门支出预算总体情况表", "Departmental expenditure budget"),
-    "t04": ("四", "财政拨款收支预算总体情况表", "Fiscal appropriations: revenue and expenditure"),
-    "t05": ("五", "一般公共预算支出情况表", "General public budget expenditure"),
-    "t06": ("六", "一般公共预算基本支出情况表（经济分类款级科目）",
-            "General public budget basic expenditure by economic section"),
-    "t07": ("七", "一般公共预算“三公”经费支出情况表", "General public budget: \"three public consumptions\""),
-    "t08": ("八", "政府性基金预算支出情况表", "Government-managed funds expenditure"),
-    "t09": ("九", "市对区转移支付支出预算表", "Municipal-to-district transfer payments"),
-    "t10": ("十", "部门整体支出绩效目标表", "Department-wide performance targets"),
-}
+# The tables of the Xiamen-like template, from the catalogue of table kinds (reference/catalogue/): id ->
+# (number as printed, title zh, title en, kind). Table 11 (one per project) is added per budget.
+CATALOGUE = load_catalogue(REPO / "reference")
+TEMPLATE_ID = "xiamen-department-budget"
+TABLES = {f"t{i + 1:02d}": (t.number, CATALOGUE.kind(t.kind).name.zh, CATALOGUE.kind(t.kind).name.en, t.kind)
+          for i, t in enumerate(CATALOGUE.templates[TEMPLATE_ID].tables) if t.kind != "project-performance"}
+PROJECT_KIND = "project-performance"
 RESOURCES = {  # name: (schema, title zh, title en)
     "codes-function": ("codes", "支出功能分类科目（本预算所用）", "Function classification codes used"),
     "codes-economic": ("codes", "部门预算支出经济分类科目（本预算所用）", "Economic classification codes used"),
@@ -1004,7 +1003,7 @@ class BudgetWriter:
             tasks.append({"task": n_task, "description": t(zh, en), "projects": t(listing_zh, listing_en),
                           "fiscal_amount": plain(sum(amt for _, amt in subs))})
             for s, amt in subs:
-                task_projects.append({"task": n_task, "project": t(s[0], s[1]), "amount": plain(amt)})
+                task_projects.append({"task": n_task, "project_name": t(s[0], s[1]), "amount": plain(amt)})
             for ind in inds:
                 value = self.rng.choice(ind[5])
                 direction = DIRECTIONS.get(ind[4], ("", ""))
@@ -1019,7 +1018,7 @@ class BudgetWriter:
             subs = "、".join(s[0] for s in p.subs)
             subs_en = ", ".join(s[1] for s in p.subs)
             out[f"t11{x}-project"] = [{
-                "project": t(*p.name), "period": t(*p.period), "implementer": t(self.dz, self.de),
+                "project_name": t(*p.name), "period": t(*p.period), "implementer": t(self.dz, self.de),
                 "supervisor": t(self.dz, self.de),
                 "goal": t(f"围绕{self.dept.theme[0]}领域重点任务，{p.goal[0]}，提升服务质量和管理水平。",
                           f"Focusing on the key tasks in {self.dept.theme[1]}, {p.goal[1]} and raise the quality "
@@ -1310,7 +1309,7 @@ class BudgetWriter:
             x.heading(4, "5. 实施周期", "5. Implementation period")
             x.para(f"本项目为{p.period[0]}，实施周期为1年。", f"{p.period[1]}; the implementation period is one year.")
             x.heading(4, "6. 年度预算安排", "6. Annual budget")
-            ref = f"t11{xl}-project[project={name}]"
+            ref = f"t11{xl}-project[project_name={name}]"
             qf = x.fig(f"project-{xl}-fiscal", f"财政拨款{printed(f)}万元",
                        f"fiscal appropriations of {printed(f)} (CNY 10,000)", f, ref=f"{ref}.fiscal")
             if nf_:
@@ -1326,7 +1325,7 @@ class BudgetWriter:
             for j, (s, amt) in enumerate(zip(p.subs, subs, strict=True), start=1):
                 q = x.fig(f"project-{xl}-{j}", f"{s[0]}安排{printed(amt)}万元",
                           f"allocation for {s[1]} of {printed(amt)} (CNY 10,000)", amt,
-                          ref=f"t10-task-projects[project={s[0]}].amount")
+                          ref=f"t10-task-projects[project_name={s[0]}].amount")
                 last = j == len(p.subs)
                 x.item(f"({j}) {q}{'。' if last else '；'}", f"({j}) {s[1]}: {printed(amt)}{'.' if last else ';'}")
             x.heading(4, "7. 绩效目标和指标", "7. Performance targets and indicators")
@@ -1499,7 +1498,7 @@ class BudgetWriter:
         for i, p in enumerate(self.dept.projects):
             xl = letter(i)
             r = tables[f"t11{xl}-project"][0]
-            body = [f"({year}年)", f"项目名称\t{r['project']}\t\t实施期限\t{r['period']}",
+            body = [f"({year}年)", f"项目名称\t{r['project_name']}\t\t实施期限\t{r['period']}",
                     f"实施单位\t{r['implementer']}\t\t主管部门\t{r['supervisor']}", f"总目标\t{r['goal']}",
                     f"投入目标\t预算资金\t{money(r['budget'])}万元\t其中：财政拨款数\t{money(r['fiscal'])}万元",
                     f"\t资金使用范围\t{r['scope']}", f"\t资金投入计划\t{r['plan']}",
@@ -1543,9 +1542,10 @@ class BudgetWriter:
         resources += [resource(n, *RESOURCES[n]) for n in ("errata", "narrative-figures", "prior-year",
                                                            "translations")]
 
-        def table(tid: str, number: str, zh: str, en: str, res: list[str], status: str = "published",
+        def table(tid: str, number: str, zh: str, en: str, kind: str, res: list[str], status: str = "published",
                   note: dict[str, str] | None = None) -> dict[str, object]:
-            out: dict[str, object] = {"id": tid, "number": number, "title": zh, "resources": res, "status": status,
+            out: dict[str, object] = {"id": tid, "number": number, "kind": kind, "title": zh, "unit": "万元",
+                                      "precision": 2, "resources": res, "status": status,
                                       "source": {"lines": list(spans[tid])}, "x_i18n": {"en": {"title": en}}}
             if tid == "t06":
                 out["source"] = {"lines": list(spans[tid]),
@@ -1555,7 +1555,7 @@ class BudgetWriter:
             return out
 
         tables = []
-        for tid, (number, zh, en) in TABLES.items():
+        for tid, (number, zh, en, kind) in TABLES.items():
             res = [tid] if tid != "t10" else ["t10-funding", "t10-tasks", "t10-task-projects", "t10-indicators"]
             status, note = "published", None
             if tid == "t02":
@@ -1582,11 +1582,11 @@ class BudgetWriter:
                         "en": "The source prints only the header and an empty total row, without a note. Part 2, "
                               "section 1 (3) states that municipal-to-district transfer projects are budgeted at "
                               "0.00.", "by": "editor"}
-            tables.append(table(tid, number, zh, en, res, status, note))
+            tables.append(table(tid, number, zh, en, kind, res, status, note))
         for i, p in enumerate(projects):
             xl = letter(i)
             tables.append(table(f"t11{xl}", "十一", f"{p.name[0]}项目绩效目标表", f"Performance targets: {p.name[1]}",
-                                [f"t11{xl}-project", f"t11{xl}-indicators"]))
+                                PROJECT_KIND, [f"t11{xl}-project", f"t11{xl}-indicators"]))
 
         cats = [c for c, _ in CATEGORIES]
 
@@ -1613,11 +1613,11 @@ class BudgetWriter:
             members = [(letter(i), p) for i, p in enumerate(projects) if p.category == category]
             if members:
                 rules.append({"id": f"t11-t10-{cats.index(category) + 1}", "kind": "equal", "cells": [
-                    " + ".join(f"t11{xl}-project[project={p.name[0]}].budget" for xl, p in members),
+                    " + ".join(f"t11{xl}-project[project_name={p.name[0]}].budget" for xl, p in members),
                     f"t10-funding[category={category}].total"]})
         rules += [
             {"id": "t11-fiscal", "kind": "equal", "cells": [
-                " + ".join(f"t11{letter(i)}-project[project={p.name[0]}].fiscal" for i, p in enumerate(projects)),
+                " + ".join(f"t11{letter(i)}-project[project_name={p.name[0]}].fiscal" for i, p in enumerate(projects)),
                 "t03[code=].fiscal_project"]},
             {"id": "t10-tasks-fiscal", "kind": "equal", "cells": [
                 " + ".join(f"t10-tasks[task={i}].fiscal_amount" for i in range(1, len(dept.tasks) + 1)),
@@ -1642,8 +1642,9 @@ class BudgetWriter:
                 "keywords": ["departmental budget", "synthetic example data", "benchmark"]}},
             "x_budget": {
                 "department_id": dept.slug, "department": dz, "department_en": de,
-                "department_en_status": "proposed", "region": "示例市", "region_en": "Synthetic City", "year": year,
-                "unit": "万元", "currency": "CNY", "phase": "budget",
+                "department_en_status": "proposed", "region_id": "synthetic-city", "region": "示例市",
+                "region_en": "Synthetic City", "document": "department-budget", "template": TEMPLATE_ID,
+                "year": year, "currency": "CNY", "phase": "budget",
                 "codelists": {"codes-function": FUNCTION_LIST, "codes-economic": ECONOMIC_LIST},
                 "synthetic": True,
             },
@@ -1652,7 +1653,7 @@ class BudgetWriter:
                          "description_en": "Synthetic source text generated for benchmarks; table columns separated "
                                            "by tabs."},
             "x_narrative": {"zh": "narrative/zh.md", "en": "narrative/en.md"},
-            "x_rulesets": ["department-budget"],
+            "x_rulesets": ["budget", "common"],
             "x_rules": rules,
             "x_tables": tables,
             "resources": resources,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .figures import Share
+from .figures import Share, Shares
 
 WIDTH = 360
 ROW = 46
@@ -32,6 +32,8 @@ class BarChart:
     rows: tuple[BarRow, ...]
     height: int
     whole: Decimal
+    unit: str  # of every value, as its table prints it
+    places: int
     width: int = WIDTH
     bar: int = BAR
     label_gap: int = LABEL_GAP
@@ -52,27 +54,29 @@ class SplitChart:
     id: str
     segments: tuple[Segment, ...]
     whole: Decimal
+    unit: str
+    places: int
     width: int = WIDTH
     height: int = 44
 
 
-def bar_chart(chart_id: str, shares: tuple[Share, ...], whole: Decimal | None = None) -> BarChart | None:
+def bar_chart(chart_id: str, shares: Shares, whole: Decimal | None = None) -> BarChart | None:
+    """Bars of the shares, largest first; `whole` (in the shares' unit) is what the percentages are of."""
     if not shares:
         return None
     largest = max(s.value for s in shares) or Decimal(1)
-    total = whole if whole else sum((s.value for s in shares), Decimal(0))
+    total = whole if whole else shares.whole
     rows = tuple(BarRow(s, i * ROW, (s.value / largest * BAR_SPACE).quantize(Decimal("0.1")), s.pct(total))
                  for i, s in enumerate(shares))
-    return BarChart(chart_id, rows, len(rows) * ROW, total)
+    return BarChart(chart_id, rows, len(rows) * ROW, total, shares.unit, shares.places)
 
 
-def split_chart(chart_id: str, shares: tuple[Share, ...]) -> SplitChart | None:
-    whole = sum((s.value for s in shares), Decimal(0))
-    if not shares or not whole:
+def split_chart(chart_id: str, shares: Shares) -> SplitChart | None:
+    if not shares or not shares.whole:
         return None
     segments, x = [], Decimal(0)
     for s in shares:
-        width = (s.value / whole * WIDTH).quantize(Decimal("0.1"))
-        segments.append(Segment(s, x, width, s.pct(whole)))
+        width = (s.value / shares.whole * WIDTH).quantize(Decimal("0.1"))
+        segments.append(Segment(s, x, width, s.pct(shares.whole)))
         x += width
-    return SplitChart(chart_id, tuple(segments), whole)
+    return SplitChart(chart_id, tuple(segments), shares.whole, shares.unit, shares.places)

@@ -128,10 +128,10 @@ def run_validate(config: SiteConfig, folders: list[Path], strict: bool) -> int:
             return no_datasets(config)
         results, extra = validate_all(config.datasets, config.reference)
         return print_findings(results, extra, strict)
-    codelists, rulesets, extra = load_reference(config.reference)
+    reference = load_reference(config.reference)
     missing = [Finding("error", "file", str(f), "no such dataset folder") for f in folders if not f.is_dir()]
-    results = [validate_budget(f.resolve(), codelists, rulesets) for f in folders if f.is_dir()]
-    return print_findings(results, extra + missing, strict)
+    results = [validate_budget(f.resolve(), reference) for f in folders if f.is_dir()]
+    return print_findings(results, list(reference.findings) + missing, strict)
 
 
 def run_build(config: SiteConfig, args: argparse.Namespace) -> int:
@@ -162,21 +162,25 @@ PUBLISHING = ("new", "import", "export-xlsx")
 
 def add_publishing_commands(sub: argparse._SubParsersAction) -> None:
     n = sub.add_parser("new", help="scaffold datasets/<department-id>-<year>/ for a new budget")
+    n.add_argument("--template", required=True, help="the publisher's template in reference/catalogue/templates/, "
+                   "e.g. shanghai-department-budget (it sets the tables, their units and the document kind)")
     n.add_argument("--department-id", required=True, help="slug of the department, e.g. xiamen-hpf")
     n.add_argument("--department", required=True, help="the department's Chinese name, as published")
     n.add_argument("--department-en", required=True, help="the department's English name")
     n.add_argument("--year", required=True, type=positive_int, help="budget year, e.g. 2025")
     n.add_argument("--region", default="", help="region in Chinese, e.g. 厦门市")
     n.add_argument("--region-en", default="", help="region in English, e.g. Xiamen")
+    n.add_argument("--region-id", default="", help="slug of the region, e.g. xiamen")
     i = sub.add_parser("import", help="fill a budget folder from a workbook (.xlsx) or the text of the budget PDF")
     i.add_argument("file", type=Path, help="the source: .xlsx workbook or UTF-8 text with tab-separated tables")
     i.add_argument("--into", required=True, type=Path, help="the budget folder made by `new`, e.g. datasets/x-2025")
-    i.add_argument("--unit", choices=UNITS, help="unit of amounts where a table prints no unit row (default 万元)")
+    i.add_argument("--unit", choices=UNITS, help="unit of amounts where a table prints no unit row (otherwise "
+                   "such a table's amounts are not imported)")
     i.add_argument("--replace", action="store_true", help="import again into a folder that holds an import")
-    x = sub.add_parser("export-xlsx", help="write a budget's annex tables to a workbook in the published layout")
+    x = sub.add_parser("export-xlsx", help="write a budget's annex tables to a workbook in the published layout, "
+                       "each in the unit it is printed in")
     x.add_argument("dataset", type=Path, help="budget folder, e.g. datasets/xiamen-hpf-2024")
     x.add_argument("--out", required=True, type=Path, help="the .xlsx file to write")
-    x.add_argument("--unit", choices=UNITS, default="万元", help="unit of the amounts written (default 万元)")
 
 
 def locate(path: Path, root: Path) -> Path:
@@ -198,7 +202,7 @@ def run_new(config: SiteConfig, args: argparse.Namespace) -> int:
     from .importer.scaffold import Department, ScaffoldError, scaffold
 
     dept = Department(args.department_id, args.department.strip(), args.department_en.strip(), args.year,
-                      args.region.strip(), args.region_en.strip())
+                      args.region.strip(), args.region_en.strip(), args.template, args.region_id.strip())
     try:
         folder = scaffold(dept, config.datasets, config.reference)
     except (ScaffoldError, OSError) as exc:
@@ -235,19 +239,25 @@ def run_import(config: SiteConfig, args: argparse.Namespace) -> int:
 
 
 def run_export_xlsx(config: SiteConfig, args: argparse.Namespace) -> int:
+    from .catalogue import CatalogueError, load_catalogue
     from .importer.workbook import export_workbook
     from .load import load_budget
 
     folder = locate(args.dataset, config.root).resolve()
-    budget, findings = load_budget(folder) if folder.is_dir() else (None, [])
+    try:
+        catalogue = load_catalogue(config.reference.resolve())
+    except CatalogueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    budget, findings = load_budget(folder, catalogue) if folder.is_dir() else (None, [])
     if budget is None:
         for f in findings or [Finding("error", "file", folder.name, "no such budget folder")]:
             print(f.format(), file=sys.stderr)
         return 1
     try:
-        sheets = export_workbook(budget, args.out, args.unit)
+        sheets = export_workbook(budget, args.out, catalogue)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {sheets} sheets (amounts in {args.unit}) to {args.out}")
+    print(f"wrote {sheets} sheets (each table in the unit it is printed in) to {args.out}")
     return 0

@@ -31,11 +31,17 @@ BUDGET_DESCRIPTOR = {
             "type": "object", "required": ["name"],
             "properties": {"name": TEXT, "path": {"type": "string", "pattern": "^https?://"}, "title": STRING}}},
         "sources": {"type": "array", "items": {"type": "object", "properties": {"title": STRING, "path": STRING}}},
-        "x_budget": {"type": "object", "required": ["department_id", "department", "year"], "properties": {
+        "x_budget": {"type": "object", "required": ["department_id", "department", "year", "document"],
+                     "additionalProperties": False, "properties": {
             "department_id": STRING, "department": TEXT, "department_en": STRING, "department_en_status": STRING,
-            "region": STRING, "region_en": STRING, "unit": {"enum": ["万元"]}, "currency": STRING,
-            "phase": STRING, "year": {"type": "integer", "minimum": 1950, "maximum": 2199},
-            "codelists": {"type": "object", "additionalProperties": STRING}}},
+            "region_id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+            "region": STRING, "region_en": STRING, "currency": {"enum": ["CNY"]},
+            "document": TEXT, "template": STRING, "phase": {"enum": ["budget", "final"]},
+            "year": {"type": "integer", "minimum": 1950, "maximum": 2199},
+            "units": {"type": "array", "items": {"type": "object", "required": ["name"], "properties": {
+                "name": TEXT, "name_en": STRING, "kind": STRING, "note": STRING}}},
+            "codelists": {"type": "object", "additionalProperties": STRING},
+            "synthetic": {"type": "boolean"}}},
         "x_source": {"type": "object", "properties": {
             "file": STRING, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "description": STRING, "description_en": STRING}},
@@ -44,9 +50,10 @@ BUDGET_DESCRIPTOR = {
         "x_rules": {"type": "array", "items": {"type": "object", "required": ["id", "kind"],
                                                "properties": {"id": TEXT, "kind": TEXT}}},
         "x_tables": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["id", "title", "resources", "status"],
+            "type": "object", "required": ["id", "kind", "title", "resources", "status"],
             "properties": {
-                "id": STRING, "number": STRING, "title": TEXT, "x_i18n": EN_TEXT,
+                "id": STRING, "number": STRING, "kind": TEXT, "title": TEXT, "x_i18n": EN_TEXT,
+                "unit": {"enum": ["元", "万元"]}, "precision": {"type": "integer", "minimum": 0, "maximum": 4},
                 "resources": {"type": "array", "minItems": 1, "items": STRING},
                 "status": {"enum": ["published", "empty", "reconstructed"]},
                 "source": {"type": "object", "properties": {

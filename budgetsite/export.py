@@ -48,8 +48,10 @@ def json_value(value: Value) -> Any:
     return json_number(value) if isinstance(value, Decimal | int) else value
 
 
-def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, int, str], str]) -> bytes:
-    """Rows with exact numbers, each text cell's English beside it (`<field>_en`), and as-published codes."""
+def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, int, str], str],
+                  unit_names: dict[str, str]) -> bytes:
+    """Rows with exact numbers, each text cell's English beside it (`<field>_en`), and as-published codes.
+    `unit_names` gives the English of each printed unit (from the term base)."""
     names, english = budget.code_names_en(), budget.translations_en()
     rows = []
     for index, row in enumerate(resource.rows):
@@ -66,11 +68,13 @@ def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, in
             if published is not None:
                 item[f"{f.name}_as_published"] = published
         rows.append(item)
+    table = budget.table_of(resource.name)
+    unit = table.unit if table else ""
     doc = {
         "dataset": budget.slug,
         "resource": resource.name,
         "title": {"zh": resource.title.zh, "en": resource.title.en},
-        "unit": {"zh": budget.unit, "en": "CNY 10,000"},
+        **({"unit": {"zh": unit, "en": unit_names[unit]}} if unit else {}),
         "translation_note": "English labels are unofficial translations; the Chinese is the published original.",
         "fields": [{"name": f.name, "type": f.type, "title": {"zh": f.title.zh, "en": f.title.en},
                     **({"unit": f.unit} if f.unit else {})} for f in resource.fields],

@@ -1,7 +1,9 @@
-"""Figures a reader asks for first, read from a validated budget's standard tables.
+"""Figures a reader asks for first, read from a validated document's tables by their kind.
 
-Everything here is derived from published cells; nothing is estimated. A budget that lacks one of the
-standard tables simply has no such figure (None), and the page leaves the block out.
+Everything here is derived from published cells, in the unit they are printed in; nothing is estimated. A
+document that lacks the table a figure comes from simply has no such figure (None), and the page leaves the
+block out. Where a figure can come from several kinds (a budget's expenditure table, a final account's), the
+first the document prints is used.
 """
 
 from __future__ import annotations
@@ -9,16 +11,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import Budget, Resource, Text, code_level
-from .refs import RefError, amount, parse_sum, resolve
+from .model import UNITS, Amount, Budget, Resource, Text, code_level
+from .refs import RefError, amount, as_text, parse_sum, resolve
+from .rulebook import NotApplicable, resolve_expression, table_of_kind
 from .rules import round_pct
 
 ZERO = Decimal(0)
 
+# Where each key figure is printed, by table kind, in order of preference.
+TOTAL = ("expenditure-budget[code=].total", "final-expenditure[code=].total")
+BASIC = ("expenditure-budget[code=].basic",
+         "expenditure-budget[code=].fiscal_basic + expenditure-budget[code=].nonfiscal_basic",
+         "final-expenditure[code=].basic")
+PROJECT = ("expenditure-budget[code=].project",
+           "expenditure-budget[code=].fiscal_project + expenditure-budget[code=].nonfiscal_project",
+           "final-expenditure[code=].project")
+PERSONNEL = ("general-budget-expenditure[code=].basic_personnel", "basic-expenditure-by-economic[code=].personnel",
+             "final-basic-expenditure-by-economic[side=personnel,code=].amount")
+PUBLIC = ("general-budget-expenditure[code=].basic_public", "basic-expenditure-by-economic[code=].public",
+          "final-basic-expenditure-by-economic[side=public,code=].amount")
+THREE_PUBLIC = ("three-public-expenses[row=1].total", "final-three-public-expenses[row=1].total_final")
+BY_FUNCTION = (("expenditure-budget", "total"), ("final-expenditure", "total"))
+BY_ECONOMIC = (("basic-expenditure-by-economic", "total"), ("final-basic-expenditure-by-economic", "amount"))
+
 
 @dataclass(frozen=True)
 class Share:
-    """One slice of a whole, e.g. 基本支出 out of total expenditure."""
+    """One slice of a whole, e.g. 基本支出 out of total expenditure (value in the group's unit)."""
 
     key: str  # i18n key or code
     label: Text
@@ -26,6 +45,25 @@ class Share:
 
     def pct(self, whole: Decimal) -> Decimal:
         return round_pct(self.value / whole * 100) if whole else ZERO
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Slices of one whole, all in the unit and precision of the table they come from."""
+
+    items: tuple[Share, ...]
+    unit: str
+    places: int
+    whole: Decimal
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):  # noqa: ANN204 - iterates its items
+        return iter(self.items)
+
+
+NONE = Shares((), "", 2, ZERO)
 
 
 @dataclass(frozen=True)
@@ -45,38 +83,57 @@ class PriorYear:
 
 @dataclass(frozen=True)
 class KeyFigures:
-    total: Decimal | None
-    basic_project: tuple[Share, ...]
-    personnel_public: tuple[Share, ...]
-    three_public: Decimal | None
-    by_function: tuple[Share, ...]
-    by_economic: tuple[Share, ...]
+    total: Amount | None
+    basic_project: Shares
+    personnel_public: Shares
+    three_public: Amount | None
+    by_function: Shares
+    by_economic: Shares
     prior_year: tuple[PriorYear, ...]
 
 
-def cell(budget: Budget, expression: str) -> Decimal | None:
-    """The value of `a + b + ...`, blanks as zero; None when the budget lacks a referenced cell."""
-    try:
-        return sum((amount(resolve(budget, ref)[1]) or ZERO for ref in parse_sum(expression)), ZERO)
-    except RefError:
-        return None
+def figure(budget: Budget, alternatives: tuple[str, ...]) -> Amount | None:
+    """The first of `alternatives` (sums of cells, written with table kinds) the document prints; blanks
+    count as zero. All cells of one alternative come from one table, so they share its unit."""
+    for expression in alternatives:
+        try:
+            cells = [resolve(budget, ref)[0] for ref in parse_sum(resolve_expression(budget, expression))]
+        except (NotApplicable, RefError):
+            continue
+        fields = [budget.resources[c.resource].field(c.field) for c in cells]
+        if not all(f.is_amount for f in fields):
+            continue
+        values = [amount(budget.resources[c.resource].rows[c.row][c.field]) or ZERO for c in cells]
+        return Amount(sum(values, ZERO), fields[0].unit, fields[0].places)
+    return None
 
 
-def classes(resource: Resource | None, codelist: Resource | None, field: str = "total") -> tuple[Share, ...]:
-    """The 类 (3-digit) rows of a coded table with an amount, largest first."""
-    if resource is None:
-        return ()
-    names = {str(r["code"]): Text(str(r["name_zh"]), str(r["name_en"])) for r in codelist.rows} if codelist else {}
-    out = [Share(str(r["code"]), names.get(str(r["code"]), Text(str(r["name"]))), amount(r[field]) or ZERO)
-           for r in resource.rows if r.get("code") and len(str(r["code"])) == 3 and r.get(field)]
-    return tuple(sorted(out, key=lambda s: (-s.value, s.key)))
+def classes(budget: Budget, sources: tuple[tuple[str, str], ...]) -> Shares:
+    """The 类 (3-digit) rows of the first coded table of `sources` the document prints, largest first."""
+    for kind, field in sources:
+        try:
+            _, name = table_of_kind(budget, kind)
+        except (NotApplicable, RefError):
+            continue
+        res = budget.resources[name]
+        f = res.field(field)
+        names = budget.code_names()
+        out = [Share(code, names.get(code, Text(as_text(r.get("name")))), amount(r[field]) or ZERO)
+               for r in res.rows for code in [as_text(r.get("code"))] if len(code) == 3 and r.get(field)]
+        items = tuple(sorted(out, key=lambda s: (-s.value, s.key)))
+        return Shares(items, f.unit, f.places, sum((s.value for s in items), ZERO))
+    return NONE
 
 
-def shares(budget: Budget, parts: list[tuple[str, str]]) -> tuple[Share, ...]:
-    values = [(key, cell(budget, ref)) for key, ref in parts]
-    if any(v is None for _, v in values):
-        return ()
-    return tuple(Share(key, Text(""), v) for key, v in values if v is not None)
+def split(parts: list[tuple[str, Amount | None]]) -> Shares:
+    if any(a is None for _, a in parts):
+        return NONE
+    amounts = [(key, a) for key, a in parts if a is not None]
+    unit, places = amounts[0][1].unit, amounts[0][1].places
+    if any(a.unit != unit for _, a in amounts):
+        return NONE
+    items = tuple(Share(key, Text(""), a.value) for key, a in amounts)
+    return Shares(items, unit, places, sum((s.value for s in items), ZERO))
 
 
 def prior_years(budget: Budget) -> tuple[PriorYear, ...]:
@@ -96,20 +153,18 @@ def prior_years(budget: Budget) -> tuple[PriorYear, ...]:
 
 
 def key_figures(budget: Budget) -> KeyFigures:
-    r = budget.resources
     return KeyFigures(
-        total=cell(budget, "t03[code=].total"),
-        basic_project=shares(budget, [
-            ("basic", "t03[code=].fiscal_basic + t03[code=].nonfiscal_basic"),
-            ("project", "t03[code=].fiscal_project + t03[code=].nonfiscal_project")]),
-        personnel_public=shares(budget, [("personnel", "t05[code=].basic_personnel"),
-                                         ("public", "t05[code=].basic_public")]),
-        three_public=cell(budget, "t07[row=1].total"),
-        by_function=classes(r.get("t03"), r.get("codes-function")),
-        by_economic=classes(r.get("t06"), r.get("codes-economic")),
+        total=figure(budget, TOTAL),
+        basic_project=split([("basic", figure(budget, BASIC)), ("project", figure(budget, PROJECT))]),
+        personnel_public=split([("personnel", figure(budget, PERSONNEL)), ("public", figure(budget, PUBLIC))]),
+        three_public=figure(budget, THREE_PUBLIC),
+        by_function=classes(budget, BY_FUNCTION),
+        by_economic=classes(budget, BY_ECONOMIC),
         prior_year=prior_years(budget),
     )
 
+
+# --- one publisher's documents compared ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class LineChange:
@@ -117,7 +172,7 @@ class LineChange:
 
     code: str
     name: Text
-    before: Decimal | None  # None: the line is not in the earlier budget
+    before: Decimal | None  # None: the line is not in the earlier document
     after: Decimal | None  # None: the line was dropped
 
     @property
@@ -141,23 +196,49 @@ class LineChange:
         return code_level(self.code)
 
 
-def coded_amounts(budget: Budget, resource: str, field: str) -> dict[str, tuple[Text, Decimal]]:
-    res = budget.resources.get(resource)
-    if res is None:
-        return {}
-    names = budget.code_names_en()
+@dataclass(frozen=True)
+class Comparison:
+    """Lines of two documents in one stated unit: their own where both print the same, else 元 (exact)."""
+
+    lines: tuple[LineChange, ...]
+    unit: str
+    places: int
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+def coded_amounts(budget: Budget, kind: str, field: str) -> tuple[dict[str, tuple[Text, Decimal]], Resource | None]:
+    try:
+        _, name = table_of_kind(budget, kind)
+    except (NotApplicable, RefError):
+        return {}, None
+    res = budget.resources[name]
+    if field not in res.field_names:
+        return {}, None
+    names = budget.code_names()
     out = {}
     for r in res.rows:
-        code = str(r.get("code") or "")
-        out[code] = (Text(str(r.get("name") or ""), names.get(code, "")), amount(r.get(field)) or ZERO)
-    return out
+        code = as_text(r.get("code"))
+        out[code] = (names.get(code, Text(as_text(r.get("name")))), amount(r.get(field)) or ZERO)
+    return out, res
 
 
-def compare(before: Budget, after: Budget, resource: str = "t03", field: str = "total") -> tuple[LineChange, ...]:
-    """Line-by-line comparison of two budgets of one department, totals first, then codes in order."""
-    a, b = coded_amounts(before, resource, field), coded_amounts(after, resource, field)
+def compare(before: Budget, after: Budget, kind: str, field: str = "total") -> Comparison:
+    """Line-by-line comparison of two documents of one publisher, totals first, then codes in order."""
+    (a, ra), (b, rb) = coded_amounts(before, kind, field), coded_amounts(after, kind, field)
+    if ra is None or rb is None:
+        return Comparison((), "", 2)
+    fa, fb = ra.field(field), rb.field(field)
+    unit = fa.unit if fa.unit == fb.unit else "元"
+    places = max(fa.places, fb.places) if fa.unit == fb.unit else 2
+
+    def scaled(value: Decimal, from_unit: str) -> Decimal:
+        return value * UNITS[from_unit] / UNITS[unit]
+
     lines = []
     for code in sorted(set(a) | set(b), key=lambda c: (c != "", c)):
         name = (b.get(code) or a[code])[0]
-        lines.append(LineChange(code, name, a[code][1] if code in a else None, b[code][1] if code in b else None))
-    return tuple(lines)
+        lines.append(LineChange(code, name, scaled(a[code][1], fa.unit) if code in a else None,
+                                scaled(b[code][1], fb.unit) if code in b else None))
+    return Comparison(tuple(lines), unit, places)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .model import Text
+
 Catalog = dict[str, str]
 
 
@@ -48,3 +50,18 @@ def translator(catalog: Catalog, lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return gettext
+
+
+class UI:
+    """The UI strings of both languages at once, for texts built outside templates (page titles, labels)."""
+
+    def __init__(self, catalogs: dict[str, Catalog]):
+        self.catalogs = catalogs
+
+    def text(self, key: str, **values: Any) -> Text:
+        """The string `key` in Chinese and English; a Text value fills each language with its own side."""
+        def one(lang: str) -> str:
+            filled = {k: v.get(lang) if isinstance(v, Text) else v for k, v in values.items()}
+            return translator(self.catalogs[lang], lang)(key, **filled)
+
+        return Text(one("zh"), one("en"))

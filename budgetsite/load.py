@@ -15,11 +15,13 @@ import json
 import os
 import re
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .catalogue import Catalogue, CatalogueError
 from .descriptor import BUDGET_DESCRIPTOR, CODELIST_DESCRIPTOR, TABLE_SCHEMA, shape_errors
-from .model import Budget, CodeList, Field, Finding, Resource, Table, TableNote, Text, Value
+from .model import UNITS, Budget, CodeList, Field, Finding, Resource, Table, TableNote, Text, Value
 from .paths import SLUG, is_safe_relative_path
 
 DESCRIPTOR = "datapackage.json"
@@ -29,7 +31,6 @@ MAX_DESCRIPTOR_BYTES = 1_000_000
 MAX_CSV_BYTES = 20_000_000
 MAX_ROWS = 100_000
 
-AMOUNT_TEXT = re.compile(r"-?(0|[1-9]\d*)\.\d\d")
 NUMBER_TEXT = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
 INTEGER_TEXT = re.compile(r"-?(0|[1-9]\d*)")
 
@@ -78,7 +79,7 @@ def text_of(obj: dict[str, Any], key: str) -> Text:
     return Text(zh if isinstance(zh, str) else "", en if isinstance(en, str) else "")
 
 
-def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
+def load_budget(folder: Path, catalogue: Catalogue) -> tuple[Budget | None, list[Finding]]:
     """Read one budget folder. Returns the budget (None if unusable) and every problem found."""
     slug = folder.name
     links = symlinks(folder, slug)
@@ -90,18 +91,16 @@ def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
     except LoadError as exc:
         return None, [exc.finding]
     findings: list[Finding] = []
+    tables = [table_from(t) for t in descriptor["x_tables"]]
+    findings += check_tables(tables, descriptor, catalogue, slug)
+    printed = {name: t for t in tables for name in t.resources}
     resources: dict[str, Resource] = {}
     for entry in descriptor["resources"]:
         try:
-            resources[entry["name"]] = load_resource(folder, slug, entry, findings)
+            resources[entry["name"]] = load_resource(folder, slug, entry, findings, printed.get(entry["name"]))
         except LoadError as exc:
             findings.append(exc.finding)
-    tables = [table_from(t) for t in descriptor["x_tables"]]
-    for t in tables:
-        for name in t.resources:
-            if name not in {r["name"] for r in descriptor["resources"]}:
-                findings.append(Finding("error", "descriptor", slug, f"table {t.id} lists unknown resource "
-                                        f"'{name}'", file=DESCRIPTOR))
+    findings += check_kind_columns(tables, resources, catalogue, slug)
     findings += undeclared_files(folder, slug, descriptor)
     narrative = {}
     for lang, rel in sorted(descriptor.get("x_narrative", {}).items()):
@@ -125,7 +124,7 @@ def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
         department=Text(info["department"], info.get("department_en", "")),
         region=Text(info.get("region", ""), info.get("region_en", "")),
         year=int(info["year"]),
-        unit=info.get("unit", "万元"),
+        document=info["document"],
         licence=descriptor["licenses"][0],
         source_file=source.get("file", ""),
         source_sha256=source.get("sha256", ""),
@@ -136,9 +135,73 @@ def load_budget(folder: Path) -> tuple[Budget | None, list[Finding]]:
         codelists=dict(info.get("codelists", {})),
         rulesets=tuple(descriptor.get("x_rulesets", [])),
         rules=tuple(descriptor.get("x_rules", [])),
+        region_id=info.get("region_id", ""),
+        template=info.get("template", ""),
+        units=tuple(Text(u["name"], u.get("name_en", "")) for u in info.get("units", [])),
         descriptor=descriptor,
     )
     return budget, findings
+
+
+def check_tables(tables: list[Table], descriptor: dict[str, Any], catalogue: Catalogue, slug: str) -> list[Finding]:
+    """Each table names a kind of the catalogue, one resource per part of it, and the document kind and
+    template are known."""
+    def fail(message: str) -> Finding:
+        return Finding("error", "descriptor", slug, message, file=DESCRIPTOR)
+
+    out = []
+    declared = {r["name"] for r in descriptor["resources"]}
+    info = descriptor["x_budget"]
+    if info["document"] not in catalogue.documents:
+        out.append(fail(f"x_budget.document {info['document']!r} is not a document kind of the catalogue "
+                        f"({', '.join(catalogue.documents)})"))
+    if info.get("template") and info["template"] not in catalogue.templates:
+        out.append(fail(f"x_budget.template {info['template']!r} is not a template of the catalogue"))
+    for t in tables:
+        try:
+            kind = catalogue.kind(t.kind)
+        except CatalogueError as exc:
+            out.append(fail(f"table {t.id}: {exc}"))
+            continue
+        if len(t.resources) != len(kind.parts):
+            out.append(fail(f"table {t.id}: a {kind.id} table has {len(kind.parts)} part(s) "
+                            f"({', '.join(p.suffix or '(main)' for p in kind.parts)}); it lists {len(t.resources)}"))
+        for name in t.resources:
+            if name not in declared:
+                out.append(fail(f"table {t.id} lists unknown resource '{name}'"))
+        amounts = any(c.amount for p in kind.parts for c in p.columns)
+        if amounts and t.unit not in UNITS:
+            out.append(fail(f"table {t.id}: its unit must be one of {', '.join(UNITS)} as printed, "
+                            f"found {t.unit or '(none)'}"))
+    return out
+
+
+def check_kind_columns(tables: list[Table], resources: dict[str, Resource], catalogue: Catalogue,
+                       slug: str) -> list[Finding]:
+    """A table's resources have the columns of their kind's part (a subset, as printed), of the same types."""
+    out = []
+    for t in tables:
+        if t.kind not in catalogue.kinds:
+            continue
+        for part, name in zip(catalogue.kinds[t.kind].parts, t.resources, strict=False):
+            res = resources.get(name)
+            if res is None:
+                continue
+            for f in res.fields:
+                if f.name not in part.names:
+                    out.append(Finding("error", "schema", slug, f"column {f.name} is not a column of kind {t.kind} "
+                                       f"(its columns: {', '.join(part.names)})", file=res.schema_path,
+                                       table=name, column=f.name))
+                elif part.column(f.name).type != f.type:
+                    out.append(Finding("error", "schema", slug, f"column {f.name} must be of type "
+                                       f"{part.column(f.name).type} in a {t.kind} table", file=res.schema_path,
+                                       table=name, column=f.name, expected=part.column(f.name).type, found=f.type))
+                elif part.column(f.name).amount != f.is_amount:
+                    out.append(Finding("error", "schema", slug, f"column {f.name} is an amount in a {t.kind} table: "
+                                       f"its x_unit must be the table's unit {t.unit}" if part.column(f.name).amount
+                                       else f"column {f.name} holds no amount: it takes no x_unit",
+                                       file=res.schema_path, table=name, column=f.name))
+    return out
 
 
 def check_descriptor(d: dict[str, Any], slug: str) -> None:
@@ -176,6 +239,9 @@ def check_descriptor(d: dict[str, Any], slug: str) -> None:
     for t in d["x_tables"]:
         if not SLUG.fullmatch(t["id"]):
             raise fail(f"table id {t['id'][:80]!r} is not a slug (lowercase letters, digits, '-')")
+    ids = [t["id"] for t in d["x_tables"]]
+    if len(ids) != len(set(ids)):
+        raise fail(f"table ids must be unique, found {', '.join(sorted({i for i in ids if ids.count(i) > 1}))} twice")
     for lang, rel in d.get("x_narrative", {}).items():
         if lang not in ("zh", "en") or not is_safe_relative_path(rel):
             raise fail(f"x_narrative: '{lang[:10]}' must be zh or en with a relative path inside the folder")
@@ -236,10 +302,13 @@ def table_from(t: dict[str, Any]) -> Table:
     return Table(
         id=t["id"],
         number=str(t.get("number", "")),
+        kind=t["kind"],
         title=text_of(t, "title"),
         resources=tuple(t.get("resources", [])),
         status=t["status"],
         source_lines=(int(lines[0]), int(lines[1])),
+        unit=t.get("unit", ""),
+        precision=int(t.get("precision", 2)),
         printed_title=t.get("source", {}).get("printed_title", ""),
         note=TableNote(Text(note.get("zh", ""), note.get("en", "")), note.get("by", "editor")) if note else None,
     )
@@ -266,26 +335,38 @@ def decode_strict(raw: bytes, dataset: str, rel: str, table: str = "") -> str:
                                 "save it as UTF-8)", file=rel, line=line, table=table)) from None
 
 
-def load_schema_fields(folder: Path, dataset: str, rel: str) -> list[Field]:
+def load_schema_fields(folder: Path, dataset: str, rel: str, table: Table | None = None) -> list[Field]:
+    """The fields of a schema; an amount's unit (x_unit) must be its table's, and it is printed with the
+    table's precision."""
     schema = read_json(folder / rel, dataset, rel)
     problems = shape_errors(schema, TABLE_SCHEMA)
     if problems:
         raise LoadError(Finding("error", "schema", dataset, "; ".join(problems), file=rel))
     out = []
     for f in schema["fields"]:
+        unit = f.get("x_unit", "")
+        if unit and unit not in UNITS:
+            raise LoadError(Finding("error", "schema", dataset, f"field {f['name']}: x_unit must be one of "
+                                    f"{', '.join(UNITS)}", file=rel, column=f["name"], found=str(unit)[:40]))
+        if unit and table is not None and unit != table.unit:
+            raise LoadError(Finding("error", "schema", dataset, f"field {f['name']} is in {unit}, but table "
+                                    f"{table.id} declares its unit as {table.unit or '(none)'}", file=rel,
+                                    column=f["name"], expected=table.unit, found=unit))
         out.append(Field(
             name=f["name"],
             type=f.get("type", "string"),
             title=text_of(f, "title"),
             description=text_of(f, "description"),
-            unit=f.get("x_unit", ""),
+            unit=unit,
+            places=table.precision if table is not None else 2,
         ))
     return out
 
 
-def load_resource(folder: Path, dataset: str, entry: dict[str, Any], findings: list[Finding]) -> Resource:
+def load_resource(folder: Path, dataset: str, entry: dict[str, Any], findings: list[Finding],
+                  table: Table | None = None) -> Resource:
     rel = entry["path"]
-    fields = load_schema_fields(folder, dataset, entry["schema"])
+    fields = load_schema_fields(folder, dataset, entry["schema"], table)
     path = folder / rel
     if not path.is_file():
         raise LoadError(Finding("error", "file", dataset, "file is missing", file=rel, table=entry["name"]))
@@ -345,7 +426,7 @@ def typed(f: Field, cell: str, dataset: str, rel: str, line: int, table: str, ro
     if cell == "":
         return None
     if f.type in ("number", "integer"):
-        pattern, shape = ((AMOUNT_TEXT, "a plain decimal with two places, e.g. 1234.50") if f.is_amount else
+        pattern, shape = (amount_text(f.places) if f.is_amount else
                           (INTEGER_TEXT, "a whole number") if f.type == "integer" else
                           (NUMBER_TEXT, "a plain decimal number"))
         if not pattern.fullmatch(cell) or (cell.startswith("-") and not cell.strip("-0.")):
@@ -354,6 +435,19 @@ def typed(f: Field, cell: str, dataset: str, rel: str, line: int, table: str, ro
             return None
         return int(cell) if f.type == "integer" else Decimal(cell)
     return cell
+
+
+PLACES = {1: "one place", 2: "two places", 3: "three places", 4: "four places"}
+
+
+@cache
+def amount_text(places: int) -> tuple[re.Pattern[str], str]:
+    """How an amount printed with `places` decimals is written: exactly that many, no separators."""
+    if places == 0:
+        return INTEGER_TEXT, "a whole number, as its table prints it (e.g. 1234)"
+    example = "1234." + "5" + "0" * (places - 1)
+    return (re.compile(rf"-?(0|[1-9]\d*)\.\d{{{places}}}"),
+            f"a plain decimal with {PLACES.get(places, f'{places} places')}, e.g. {example}")
 
 
 def load_codelist(folder: Path) -> tuple[CodeList | None, list[Finding]]:

@@ -13,6 +13,10 @@ from typing import Any
 
 Value = Decimal | int | str | None
 
+# The units an amount is printed in, and how many yuan one of them is. Figures stay in their printed unit;
+# arithmetic across units converts them exactly (`Amount.in_yuan`).
+UNITS = {"元": 1, "万元": 10000}
+
 
 @dataclass(frozen=True)
 class Text:
@@ -26,16 +30,34 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Amount:
+    """A figure as printed: its value in its printed unit and the number of decimal places printed."""
+
+    value: Decimal
+    unit: str  # 元 | 万元
+    places: int
+
+    def in_yuan(self) -> Decimal:
+        return self.value * UNITS[self.unit]
+
+
+def half_unit(unit: str, places: int, target: str) -> Decimal:
+    """Half a unit of the last printed place of a figure, in `target` units: what rounding can move it by."""
+    return Decimal(5).scaleb(-places - 1) * UNITS[unit] / UNITS[target]
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     type: str
     title: Text
     description: Text = Text("")
-    unit: str = ""
+    unit: str = ""  # 元 or 万元 for an amount (the unit its table is printed in)
+    places: int = 2  # decimal places an amount is printed with (its table's printed precision)
 
     @property
     def is_amount(self) -> bool:
-        return self.type == "number" and self.unit == "万元"
+        return self.type == "number" and self.unit in UNITS
 
 
 @dataclass(frozen=True)
@@ -70,12 +92,15 @@ class TableNote:
 class Table:
     """An annex table as published: one or more resources shown together."""
 
-    id: str
-    number: str
+    id: str  # t + its printed number: t05 is table 5 (or 五) of its document
+    number: str  # as printed: 五, 5
+    kind: str  # its kind in the catalogue (reference/catalogue/kinds/)
     title: Text
-    resources: tuple[str, ...]
+    resources: tuple[str, ...]  # one per part of its kind, in the kind's order
     status: str  # published | empty | reconstructed
     source_lines: tuple[int, int]
+    unit: str = ""  # the unit its amounts are printed in (元, 万元); "" for a table without amounts
+    precision: int = 2  # decimal places its amounts are printed with
     printed_title: str = ""
     note: TableNote | None = None
 
@@ -94,10 +119,10 @@ class Budget:
     title: Text
     description: Text
     department_id: str
-    department: Text
+    department: Text  # the publisher: the department (部门预算, 部门决算) or the unit (单位预算)
     region: Text
     year: int
-    unit: str
+    document: str  # its document kind (reference/catalogue/documents.json)
     licence: dict[str, str]
     source_file: str
     source_sha256: str
@@ -108,7 +133,13 @@ class Budget:
     codelists: dict[str, str]  # resource name -> reference code list name
     rulesets: tuple[str, ...]
     rules: tuple[dict[str, Any], ...]
+    region_id: str = ""
+    template: str = ""  # the publisher's template (reference/catalogue/templates/), "" if none
+    units: tuple[Text, ...] = ()  # for a department's documents: the units it covers, as printed
     descriptor: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    def tables_of(self, kind: str) -> list[Table]:
+        return [t for t in self.tables if t.kind == kind]
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
@@ -121,6 +152,11 @@ class Budget:
             if resource in t.resources:
                 return t
         return None
+
+    def code_names(self) -> dict[str, Text]:
+        """Chinese and English names of the codes this document uses, from its code-list resources."""
+        return {str(r["code"]): Text(str(r["name_zh"]), str(r["name_en"])) for name in self.codelists
+                if name in self.resources for r in self.resources[name].rows}
 
     def code_names_en(self) -> dict[str, str]:
         """English names of the codes this budget uses, from its code-list resources."""
@@ -201,8 +237,18 @@ class Cell:
 @dataclass(frozen=True)
 class Term:
     cell: Cell | None  # None for a figure that is not in a table (e.g. a stated constant)
-    value: Decimal | None
+    value: Decimal | None  # in its printed unit
+    unit: str  # 元, 万元, or % for a rate
+    places: int  # decimal places printed
     label: str = ""  # how the source names it, for terms without a cell
+
+    def value_in(self, unit: str) -> Decimal:
+        """The value converted exactly to `unit` (blank counts as zero); rates are never converted."""
+        if self.value is None:
+            return Decimal(0)
+        if self.unit == unit or self.unit not in UNITS or unit not in UNITS:
+            return self.value
+        return self.value * UNITS[self.unit] / UNITS[unit]
 
 
 @dataclass(frozen=True)
@@ -216,15 +262,16 @@ class Check:
     difference: Decimal
     tolerance: Decimal
     status: str  # pass | rounding | fail
+    unit: str  # of the difference and the tolerance: the terms' own, or 元 where units are mixed
     tables: tuple[str, ...] = ()
 
     @property
     def left_sum(self) -> Decimal:
-        return sum((t.value or Decimal(0) for t in self.left), Decimal(0))
+        return sum((t.value_in(self.unit) for t in self.left), Decimal(0))
 
     @property
     def right_sum(self) -> Decimal:
-        return sum((t.value or Decimal(0) for t in self.right), Decimal(0))
+        return sum((t.value_in(self.unit) for t in self.right), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -267,9 +314,11 @@ class BudgetSummary:
     department: Text
     region: Text
     year: int
+    document: str
     title: Text
     description: Text
     licence: dict[str, str]
     keywords: tuple[str, ...]
-    total: Decimal | None
+    total: Amount | None
     resources: tuple[ResourceSummary, ...]
+    region_id: str = ""

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from . import charts, urls
+from .catalogue import Catalogue
 from .figures import compare, key_figures
+from .i18n import UI
 from .metadata import dataset_jsonld
-from .model import Budget, BudgetSummary, Text, ValidationResult
+from .model import UNITS, Amount, Budget, BudgetSummary, Text, ValidationResult
 from .render import Page, markdown_html
 from .views import Labels, check_views, resource_view, table_checks
 
@@ -48,18 +51,20 @@ def table_title(budget: Budget, table_id: str) -> Text:
     return Text(f"{label.zh} {t.title.zh}", f"{label.en}: {t.title.en}")
 
 
-def budget_pages(result: ValidationResult, epoch: int, site_url: str) -> list[Page]:
+def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue: Catalogue, ui: UI) -> list[Page]:
     budget = result.budget
     assert budget is not None
-    labels = Labels(budget)
+    labels = Labels(budget, catalogue, ui.text("budget.narrative"))
     from .export import errata_index
 
     errata = errata_index(budget)
     checks = check_views(budget, result.checks, labels)
     figures = key_figures(budget)
     story = narrative(budget)
+    total = figures.total
     chart_set = {
-        "function": charts.bar_chart("chart-function", figures.by_function, figures.total),
+        "function": charts.bar_chart("chart-function", figures.by_function,
+                                     total.value if total and total.unit == figures.by_function.unit else None),
         "economic": charts.bar_chart("chart-economic", figures.by_economic),
         "basic_project": charts.split_chart("chart-basic-project", figures.basic_project),
         "personnel_public": charts.split_chart("chart-personnel-public", figures.personnel_public),
@@ -80,10 +85,10 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str) -> list[Pa
                                   "checks": table_checks(checks, table),
                                   "jsonld": dataset_jsonld(budget, site_url, lang, epoch, table)}))
         pages.append(Page(urls.quality(lang, budget.slug), "quality.html", lang,
-                          Text(f"数据质量：{budget.title.zh}", f"Data quality: {budget.title.en}"),
+                          ui.text("pages.quality", budget=budget.title),
                           {**common, "checks": checks, "findings": result.findings}))
         pages.append(Page(urls.glossary(lang, budget.slug), "glossary.html", lang,
-                          Text(f"名词解释与科目：{budget.title.zh}", f"Glossary and codes: {budget.title.en}"),
+                          ui.text("pages.glossary", budget=budget.title),
                           {**common, "sections": [s for s in story.get(lang, []) if s.glossary]}))
     return pages
 
@@ -112,42 +117,64 @@ def departments(budgets: list[BudgetSummary]) -> list[Department]:
     return out
 
 
-def department_pages(d: Department, load: Callable[[str], Budget]) -> list[Page]:
+@dataclass(frozen=True)
+class Totals:
+    """Documents' total expenditure in one stated unit: theirs where all share one, else 元 (exact)."""
+
+    unit: str
+    places: int
+    values: dict[str, Decimal]  # slug -> total
+
+    def get(self, slug: str) -> Decimal | None:
+        return self.values.get(slug)
+
+
+def totals_of(summaries: list[BudgetSummary]) -> Totals:
+    amounts: dict[str, Amount] = {b.slug: b.total for b in summaries if b.total is not None}
+    units = {a.unit for a in amounts.values()}
+    unit = units.pop() if len(units) == 1 else "元"
+    places = max((a.places for a in amounts.values() if a.unit == unit), default=2)
+    return Totals(unit, places, {s: a.value * UNITS[a.unit] / UNITS[unit] for s, a in amounts.items()})
+
+
+def department_pages(d: Department, load: Callable[[str], Budget], ui: UI) -> list[Page]:
     """A department's own pages: the list of its years and a comparison of each consecutive pair."""
-    totals = {b.slug: b.total for b in d.budgets}
+    totals = totals_of(list(d.budgets))
     pages = [Page(urls.department(lang, d.id), "department.html", lang, d.name,
                   {"department": d, "totals": totals, "indexed": True}) for lang in urls.LANGS]
     for before, after in d.pairs:
         a, b = load(before.slug), load(after.slug)  # two full budgets at a time, never the corpus
-        lines = {"function_lines": compare(a, b, "t03", "total"), "economic_lines": compare(a, b, "t06", "total")}
+        lines = {"function_lines": compare(a, b, "expenditure-budget"),
+                 "economic_lines": compare(a, b, "basic-expenditure-by-economic")}
+        title = ui.text("pages.compare", department=Text(d.name.zh, d.name.en or d.name.zh), before=before.year,
+                        after=after.year)
         for lang in urls.LANGS:
-            pages.append(Page(urls.comparison(lang, d.id, before.year, after.year), "compare.html", lang,
-                              Text(f"{d.name.zh}：{before.year}年与{after.year}年比较",
-                                   f"{d.name.en or d.name.zh}: {before.year} compared with {after.year}"),
+            pages.append(Page(urls.comparison(lang, d.id, before.year, after.year), "compare.html", lang, title,
                               {"department": d, "before": before, "after": after, "indexed": True, **lines}))
     return pages
 
 
-def site_pages(summaries: list[BudgetSummary], site_name: Text, search_shards: tuple[str, ...] = ()) -> list[Page]:
+def site_pages(summaries: list[BudgetSummary], ui: UI, search_shards: tuple[str, ...] = ()) -> list[Page]:
     """The pages about the whole corpus: root, home, indexes by department and year, data access, search."""
+    site_name = ui.text("site.name")
     budgets = sorted(summaries, key=lambda b: (b.department_id, -b.year))
-    totals = {b.slug: b.total for b in budgets}
+    totals = totals_of(budgets)
     depts = departments(budgets)
     by_year: dict[int, list[BudgetSummary]] = {}
     for b in budgets:
         by_year.setdefault(b.year, []).append(b)
     year_groups = sorted(by_year.items(), key=lambda kv: -kv[0])
     pages = [Page(urls.ROOT, "index.html", "", site_name, {}, alternates=False),
-             Page(urls.NOT_FOUND, "404.html", "", Text("页面不存在", "Page not found"), {}, alternates=False)]
+             Page(urls.NOT_FOUND, "404.html", "", ui.text("notfound.title"), {}, alternates=False)]
     for lang in urls.LANGS:
         pages.append(Page(urls.home(lang), "home.html", lang, site_name,
                           {"departments": depts, "totals": totals, "years": year_groups, "indexed": True}))
-        pages.append(Page(urls.departments(lang), "departments.html", lang, Text("部门", "Departments"),
+        pages.append(Page(urls.departments(lang), "departments.html", lang, ui.text("departments.title"),
                           {"departments": depts, "totals": totals, "indexed": True}))
-        pages.append(Page(urls.years(lang), "years.html", lang, Text("按年度", "By year"),
+        pages.append(Page(urls.years(lang), "years.html", lang, ui.text("years.title"),
                           {"years": year_groups, "totals": totals, "indexed": True}))
-        pages.append(Page(urls.data_access(lang), "data.html", lang, Text("数据获取", "Data access"),
+        pages.append(Page(urls.data_access(lang), "data.html", lang, ui.text("data.title"),
                           {"budgets": budgets, "indexed": True}))
-        pages.append(Page(urls.search(lang), "search.html", lang, Text("搜索", "Search"),
+        pages.append(Page(urls.search(lang), "search.html", lang, ui.text("search.title"),
                           {"shards": search_shards}))
     return pages

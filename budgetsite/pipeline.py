@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, export, urls
+from .catalogue import Catalogue, load_catalogue
 from .config import SiteConfig
 from .figures import key_figures
-from .i18n import Catalog, key_differences, load_catalogs
+from .i18n import UI, Catalog, key_differences, load_catalogs
 from .linkcheck import broken_links
 from .load import discover
 from .metadata import dcat_catalog, iso_date
-from .model import Budget, BudgetSummary, Finding, ResourceSummary, Text, ValidationResult
+from .model import UNITS, Budget, BudgetSummary, Finding, ResourceSummary, ValidationResult
 from .pages import Department, budget_pages, department_pages, departments, site_pages
 from .render import make_environment, render_page
 from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard
@@ -80,10 +81,9 @@ _REFERENCE: dict[str, Any] = {}
 def _validate_into_store(folder: Path, reference_dir: Path, store_dir: Path, key: str) -> Stats:
     """Worker: validate one dataset and store the result (module level, so a process pool can run it)."""
     if _REFERENCE.get("dir") != reference_dir:
-        codelists, rulesets, _ = load_reference(reference_dir)
-        _REFERENCE.update(dir=reference_dir, codelists=codelists, rulesets=rulesets)
+        _REFERENCE.update(dir=reference_dir, reference=load_reference(reference_dir))
     stats: Stats = {}
-    result = validate_budget(folder, _REFERENCE["codelists"], _REFERENCE["rulesets"], stats)
+    result = validate_budget(folder, _REFERENCE["reference"], stats)
     with timed(stats, "store"):
         ok = result.budget is not None and not result.errors
         brief = Brief(result.dataset, result.findings, len(result.checks), summarize(result) if ok else None)
@@ -114,9 +114,10 @@ def summarize(result: ValidationResult) -> BudgetSummary:
     keywords = tuple(b.descriptor.get("keywords", []))
     return BudgetSummary(
         slug=b.slug, department_id=b.department_id, department=b.department, region=b.region, year=b.year,
-        title=b.title, description=b.description, licence=dict(b.licence), keywords=keywords,
+        document=b.document, title=b.title, description=b.description, licence=dict(b.licence), keywords=keywords,
         total=key_figures(b).total,
         resources=tuple(ResourceSummary(r.name, r.path, r.title) for r in b.resources.values()),
+        region_id=b.region_id,
     )
 
 
@@ -130,7 +131,7 @@ class Validated:
 
 def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int,
                    stats: Stats | None = None) -> Validated:
-    _, _, reference_findings = load_reference(config.reference)
+    reference_findings = list(load_reference(config.reference).findings)
     stale = [(f, config.reference, store.folder, plan.keys[f.name]) for f in plan.folders
              if not store.has(plan.keys[f.name])]
     for worker_stats in run_tasks(_validate_into_store, stale, workers):
@@ -168,6 +169,10 @@ def environment(config: SiteConfig) -> tuple[Any, dict[str, Catalog]]:
     return _ENV[key]
 
 
+def ui(config: SiteConfig) -> UI:
+    return UI(environment(config)[1])
+
+
 def write_pages(writer: SiteWriter, pages: Iterable[Any], config: SiteConfig) -> None:
     env, catalogs = environment(config)
     for page in pages:
@@ -183,19 +188,22 @@ def render_budget(config: SiteConfig, store_dir: Path, key: str, staged: Path) -
         raise BuildFailed(f"{result.dataset}: the stored result has no budget to render")
     writer = SiteWriter(staged)
     with timed(stats, "pages"):
-        write_pages(writer, budget_pages(result, config.build_epoch, config.site_url), config)
+        write_pages(writer, budget_pages(result, config.build_epoch, config.site_url,
+                                         load_catalogue(config.reference.resolve()), ui(config)), config)
     with timed(stats, "downloads"):
-        write_downloads(writer, result.budget, result, config.build_epoch)
+        write_downloads(writer, result.budget, result, config.build_epoch, load_catalogue(config.reference.resolve()))
     return writer.written, stats
 
 
-def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult, epoch: int) -> None:
+def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult, epoch: int,
+                    catalogue: Catalogue) -> None:
     files = export.package_files(budget)
+    units = {u: catalogue.unit_name(u).en for u in UNITS}
     for rel, data in files:
         writer.write_bytes(urls.package_file(budget.slug, rel), data)
     errata = export.errata_index(budget)
     for name, resource in sorted(budget.resources.items()):
-        writer.write_bytes(urls.json_file(budget.slug, name), export.resource_json(budget, resource, errata))
+        writer.write_bytes(urls.json_file(budget.slug, name), export.resource_json(budget, resource, errata, units))
         writer.write_bytes(urls.excel_csv(budget.slug, name), export.excel_csv(resource))
     for table in budget.tables:
         writer.write_bytes(urls.xlsx(budget.slug, table.id), export.xlsx(budget, table, epoch))
@@ -234,7 +242,7 @@ def render_department(config: SiteConfig, store_dir: Path, department: Departmen
         return budget
 
     writer = SiteWriter(staged)
-    write_pages(writer, department_pages(department, load), config)
+    write_pages(writer, department_pages(department, load, ui(config)), config)
     return writer.written
 
 
@@ -307,9 +315,8 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
 
 def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
                     config: SiteConfig, owned: set[str]) -> None:
-    _, catalogs = environment(config)
-    site_name = Text(catalogs["zh"]["site.name"], catalogs["en"]["site.name"])
-    pages = site_pages(summaries, site_name, shards)
+    site_name = ui(config).text("site.name")
+    pages = site_pages(summaries, ui(config), shards)
     collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")

@@ -13,6 +13,8 @@ from decimal import Decimal
 from .model import Budget, Cell, Value
 
 REF = re.compile(r"(?P<resource>[a-z0-9][a-z0-9-]*)\[(?P<keys>[^\]]*)\]\.(?P<field>[a-z0-9_]+)")
+# A column identity within a row: `total = basic + project`, or sums on both sides.
+FORMULA = re.compile(r"\s*([a-z0-9_]+(?:\s*\+\s*[a-z0-9_]+)*)\s*=\s*([a-z0-9_]+(?:\s*\+\s*[a-z0-9_]+)*)\s*")
 
 
 class RefError(ValueError):

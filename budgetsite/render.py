@@ -14,9 +14,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from . import urls
+from .catalogue import load_catalogue
 from .config import SiteConfig
 from .i18n import Catalog, translator
-from .model import Text, code_level
+from .model import Amount, Text, code_level
 
 # What narrative Markdown may produce; everything else (script, iframe, on* attributes, javascript: links,
 # raw HTML the Markdown passes through) is removed.
@@ -70,11 +71,14 @@ def marked_text(value: Any) -> Markup:
     return Markup(mark_chinese(str(escape(str(value)))))  # noqa: S704 - escaped just here
 
 
-def format_amount(value: Any) -> str:
-    """Thousands separators and two places for display; files keep the plain figure."""
+def format_amount(value: Any, places: int = 2) -> str:
+    """Thousands separators and the printed number of places for display (an Amount knows its own); files
+    keep the plain figure."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value):,.2f}"
+    if isinstance(value, Amount):
+        value, places = value.value, value.places
+    return f"{Decimal(value):,.{places}f}"
 
 
 def format_number(value: Any) -> str:
@@ -112,6 +116,7 @@ def make_environment(templates: Path) -> Environment:
 
 def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], config: SiteConfig) -> str:
     lang = page.lang or "zh"
+    terms = load_catalogue(config.reference.resolve()).terms
     tr = {code: translator(catalogs[code], code) for code in urls.LANGS}
     t = tr[lang]
 
@@ -122,6 +127,10 @@ def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], conf
 
     def tx(text: Text) -> str:
         return text.get(lang)
+
+    def unit(name: str) -> str:
+        """How a page names a unit (元, 万元): as printed on Chinese pages, from the term base on English ones."""
+        return terms.en(name, "unit") if lang == "en" else name
 
     def needs_zh(text: Text) -> bool:
         """True where an English page shows Chinese because no translation exists."""
@@ -136,7 +145,7 @@ def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], conf
     template = env.get_template(page.template)
     return template.render(
         page=page, lang=lang, html_lang=urls.HTML_LANG[lang], t=t, tr=tr, tx=tx,
-        needs_zh=needs_zh, rel=rel, alternates=alternates,
+        needs_zh=needs_zh, rel=rel, alternates=alternates, unit=unit,
         canonical=urls.absolute(config.site_url, page.path) if config.site_url else "",
         link=lambda target: urls.link(config.site_url, page.path, target),
         other_lang=urls.other(lang), other_path=urls.swap_lang(page.path, urls.other(lang)),

@@ -1,53 +1,92 @@
-"""The budget's own accounting rules, evaluated with exact decimals.
+"""The document's own accounting rules, evaluated with exact decimals.
 
-Rules are data (reference/rules/*.json and a dataset's `x_rules`); each `kind` below expands a rule into
+Rules are data (see rulebook.py for which apply to a document); each `kind` below expands a rule into
 identities `sum(left) == sum(right)` and judges every one the same way:
 
 * pass: the printed figures agree exactly;
 * rounding (a warning): they differ, but by no more than rounding can explain;
 * fail (an error): they differ by more.
 
-Tolerance. Every figure is printed rounded to 0.01 万元, so each printed value lies within 0.005 of the
-figure it stands for. If an identity holds for the underlying figures, its printed terms can miss by at
-most 0.005 for each printed (non-blank) term. Two terms are the same quantity printed twice and must agree
-exactly (rounding one number twice gives the same result), so the tolerance is
-0.005 x (number of non-blank terms) when there are three or more, and zero otherwise. A real error of
-0.01 in a two-term identity, or of more than 0.005 per term in a longer one, is always an error.
+Units. Every figure stays in its printed unit (元 or 万元). An identity whose figures share a unit is
+computed in it; one that mixes units is computed in 元, converting 万元 exactly (x 10,000).
+
+Tolerance. A figure printed with d decimal places lies within half a unit of its last place of the figure
+it stands for: 0.005 for 0.01 万元 (50 元), 0.5 for whole 元, 0.005 for 元 with fen. If an identity holds for
+the underlying figures, its printed terms can miss by at most the sum of those halves over its printed
+(non-blank) terms. Two terms printed with the same unit and precision are the same quantity printed twice
+and must agree exactly (rounding one number twice gives the same result); two printed with different
+precision may differ by both halves. So the tolerance is the sum of the halves when there are three or more
+printed terms or their precision differs, and zero otherwise. Examples (docs/validation.md): a class of three
+items in 万元 may miss by 0.005 x 4 = 0.02; three items in whole 元 by 0.5 x 4 = 2 元; a narrative figure of
+4,614万元 (no decimals) against a table's 46,140,000.00 元 by 5,000.005 元.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .model import Budget, Cell, Check, CodeList, Finding, Resource, Term
-from .refs import RefError, amount, as_text, parse_sum, resolve
+from .model import UNITS, Budget, Cell, Check, CodeList, Finding, Resource, Term, half_unit
+from .refs import FORMULA, RefError, amount, as_text, parse_sum, resolve
 
-HALF_CENT = Decimal("0.005")
 CENT = Decimal("0.01")
+PERCENT = "%"
 
 Result = Check | Finding
 
 
-def tolerance(terms: Iterable[Term]) -> Decimal:
-    printed = sum(1 for t in terms if t.value is not None)
-    return HALF_CENT * printed if printed >= 3 else Decimal(0)
+def common_unit(terms: Iterable[Term]) -> str:
+    """The unit an identity is computed in: its figures' own, or 元 where they mix 元 and 万元."""
+    units = {t.unit for t in terms if t.value is not None and t.unit in UNITS}
+    if len(units) == 1:
+        return units.pop()
+    if units:
+        return "元"
+    return next((t.unit for t in terms if t.unit), PERCENT)
+
+
+def half(t: Term, unit: str) -> Decimal:
+    if t.unit in UNITS and unit in UNITS:
+        return half_unit(t.unit, t.places, unit)
+    return Decimal(5).scaleb(-t.places - 1)
+
+
+def tolerance(terms: Iterable[Term], unit: str) -> Decimal:
+    printed = [t for t in terms if t.value is not None]
+    if len(printed) < 2 or (len(printed) == 2 and len({(t.unit, t.places) for t in printed}) == 1):
+        return Decimal(0)
+    return sum((half(t, unit) for t in printed), Decimal(0))
 
 
 def judge(rule_id: str, kind: str, left: list[Term], right: list[Term], budget: Budget) -> Check:
-    diff = sum((t.value or Decimal(0) for t in left), Decimal(0)) - sum((t.value or Decimal(0) for t in right),
-                                                                      Decimal(0))
-    tol = tolerance(left + right)
+    unit = common_unit(left + right)
+    diff = sum((t.value_in(unit) for t in left), Decimal(0)) - sum((t.value_in(unit) for t in right), Decimal(0))
+    tol = tolerance(left + right, unit)
     status = "pass" if diff == 0 else "rounding" if abs(diff) <= tol else "fail"
     tables = sorted({t.id for term in left + right if term.cell
                      for t in [budget.table_of(term.cell.resource)] if t})
-    return Check(rule_id, kind, tuple(left), tuple(right), diff, tol, status, tuple(tables))
+    return Check(rule_id, kind, tuple(left), tuple(right), diff, tol, status, unit, tuple(tables))
+
+
+def printed_places(text: str) -> int:
+    """Decimal places of a figure as printed ("400.4" -> 1, "2,759.64" -> 2, "237" -> 0)."""
+    _, dot, decimals = text.strip().partition(".")
+    return len(decimals) if dot else 0
 
 
 def term(resource: Resource, row: int, field: str) -> Term:
-    return Term(Cell(resource.name, row, field), amount(resource.rows[row][field]))
+    """A cell as a term: its value with the unit and precision it is printed in. An amount takes its table's;
+    a figure of the narrative its own row's unit and printed decimals; any other number is a plain count."""
+    f = resource.field(field)
+    values = resource.rows[row]
+    if f.is_amount:
+        unit, places = f.unit, f.places
+    elif "unit" in values and "printed" in values:
+        unit, places = as_text(values["unit"]), printed_places(as_text(values["printed"]))
+    else:
+        unit, places = "", 0
+    return Term(Cell(resource.name, row, field), amount(values[field]), unit, places)
 
 
 def all_blank(left: list[Term], right: list[Term]) -> bool:
@@ -82,20 +121,25 @@ def located(budget: Budget, severity: str, rule: str, message: str, cell: Cell |
 def finding_for(check: Check, budget: Budget, what: str) -> Finding | None:
     if check.status == "pass":
         return None
-    unit = "percentage points" if check.kind == "growth" else "万元"
+    unit = "percentage points" if check.kind == "growth" else check.unit
+    places = max((t.places for t in check.left + check.right if t.value is not None and t.unit == check.unit),
+                 default=2)
     cell = next((t.cell for t in check.left if t.cell), None)
-    found = fmt(check.left_sum) if len(check.left) > 1 else fmt(check.left[0].value)
+    first = check.left[0]
+    found = fmt(check.left_sum, places) if len(check.left) > 1 or first.unit != check.unit else \
+        fmt(first.value, places)
+    expected = fmt(check.right_sum, places)
     if check.status == "rounding":
         printed = sum(1 for t in check.left + check.right if t.value is not None)
-        message = (f"{what}: rounding gap of {fmt(abs(check.difference))} {unit}, within the tolerance of "
+        message = (f"{what}: rounding gap of {fmt(abs(check.difference), places)} {unit}, within the tolerance of "
                    f"{check.tolerance.normalize():f} for {printed} printed figures")
-        return located(budget, "warning", check.kind, message, cell, fmt(check.right_sum), found)
-    message = f"{what}: off by {fmt(check.difference)} {unit} (tolerance {check.tolerance.normalize():f})"
-    return located(budget, "error", check.kind, message, cell, fmt(check.right_sum), found)
+        return located(budget, "warning", check.kind, message, cell, expected, found)
+    message = f"{what}: off by {fmt(check.difference, places)} {unit} (tolerance {check.tolerance.normalize():f})"
+    return located(budget, "error", check.kind, message, cell, expected, found)
 
 
-def fmt(value: Decimal | int | None) -> str:
-    return "(blank)" if value is None else f"{Decimal(value):.2f}"
+def fmt(value: Decimal | int | None, places: int = 2) -> str:
+    return "(blank)" if value is None else f"{Decimal(value):.{places}f}"
 
 
 def emit(check: Check, budget: Budget, what: str) -> Iterator[Result]:
@@ -108,14 +152,29 @@ def emit(check: Check, budget: Budget, what: str) -> Iterator[Result]:
 # --- rule kinds -------------------------------------------------------------------------------------------
 
 
-def codes_of(resource: Resource, field: str = "code") -> dict[str, int]:
-    return {str(r[field]): i for i, r in enumerate(resource.rows) if r.get(field) not in (None, "")}
+def groups(res: Resource) -> list[list[int]]:
+    """Row indices by the side they are printed on (a table printed as two column groups, e.g. personnel and
+    public expenditure side by side), else all rows as one group."""
+    if "side" not in res.field_names:
+        return [list(range(len(res.rows)))]
+    sides: dict[str, list[int]] = {}
+    for i, row in enumerate(res.rows):
+        sides.setdefault(as_text(row["side"]), []).append(i)
+    return list(sides.values())
+
+
+def codes_in(res: Resource, rows: list[int]) -> dict[str, int]:
+    return {as_text(res.rows[i]["code"]): i for i in rows if res.rows[i].get("code") not in (None, "")}
 
 
 def rule_hierarchy(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
     """Every 5- or 7-digit code needs its parent (the code minus two digits) printed above it."""
     res = budget.resources[rule["resource"]]
-    codes = codes_of(res)
+    for group in groups(res):
+        yield from hierarchy_of(budget, res, codes_in(res, group), state)
+
+
+def hierarchy_of(budget: Budget, res: Resource, codes: dict[str, int], state: dict[str, Any]) -> Iterator[Result]:
     for code, i in codes.items():
         if len(code) > 3:
             parent = code[:-2]
@@ -141,55 +200,80 @@ def rule_parent_sum(budget: Budget, rule: dict[str, Any], state: dict[str, Any])
         yield located(budget, "error", "parent-sum", "sums not checked because the code hierarchy is broken",
                       resource=res.name)
         return
-    codes = codes_of(res)
-    for i, row in enumerate(res.rows):
-        parent = as_text(row.get("code"))
-        kids = [j for c, j in codes.items() if len(c) == (len(parent) + 2 if parent else 3) and c.startswith(parent)]
-        if not kids:
-            continue
-        names = " + ".join(as_text(res.rows[j]["code"]) for j in kids)
-        for f in amount_fields(res, rule):
-            left, right = [term(res, i, f)], [term(res, j, f) for j in kids]
-            if not all_blank(left, right):
-                yield from emit(judge(rule["id"], "parent-sum", left, right, budget), budget,
-                                f"differs from the sum of {names}")
-
-
-FORMULA = re.compile(r"\s*([a-z0-9_]+)\s*=\s*([a-z0-9_]+(?:\s*\+\s*[a-z0-9_]+)*)\s*")
+    for group in groups(res):
+        codes = codes_in(res, group)
+        for i in group:
+            parent = as_text(res.rows[i].get("code"))
+            width = len(parent) + 2 if parent else 3
+            kids = [j for c, j in codes.items() if len(c) == width and c.startswith(parent)]
+            if not kids:
+                continue
+            names = " + ".join(as_text(res.rows[j]["code"]) for j in kids)
+            for f in amount_fields(res, rule):
+                left, right = [term(res, i, f)], [term(res, j, f) for j in kids]
+                if not all_blank(left, right):
+                    yield from emit(judge(rule["id"], "parent-sum", left, right, budget), budget,
+                                    f"differs from the sum of {names}")
 
 
 def rule_row_sum(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
-    """Column identities inside each row, e.g. `total = basic + project`."""
+    """Column identities inside each row, e.g. `total = basic + project` or `opening + revenue = spent +
+    closing`; `where` limits them to some rows (the expenditure side of a two-sided table)."""
     res = budget.resources[rule["resource"]]
+    where = rule.get("where", {})
     for formula in rule["formulas"]:
         m = FORMULA.fullmatch(formula)
         if not m:
             raise RefError(f"formula '{formula}' is not of the form a = b + c")
-        lhs, rhs = m[1], [p.strip() for p in m[2].split("+")]
-        for name in [lhs, *rhs]:
+        lhs, rhs = [p.strip() for p in m[1].split("+")], [p.strip() for p in m[2].split("+")]
+        for name in [*lhs, *rhs]:
             res.field(name)  # KeyError for an unknown column
-        for i in range(len(res.rows)):
-            left, right = [term(res, i, lhs)], [term(res, i, f) for f in rhs]
+        for i, row in enumerate(res.rows):
+            if any(as_text(row.get(k)) != v for k, v in where.items()):
+                continue
+            left, right = [term(res, i, f) for f in lhs], [term(res, i, f) for f in rhs]
             if not all_blank(left, right):
                 yield from emit(judge(rule["id"], "row-sum", left, right, budget), budget,
                                 f"differs from {' + '.join(rhs)}")
 
 
+def group_members(rows: list[tuple[int, dict[str, Any]]]) -> dict[int, list[int]]:
+    """The rows under each `group` row: those that follow it at a deeper level."""
+    members: dict[int, list[int]] = {}
+    for k, (i, r) in enumerate(rows):
+        if r["kind"] != "group":
+            continue
+        level = r["level"]
+        members[i] = []
+        for j, q in rows[k + 1:]:
+            if q["level"] <= level:
+                break
+            members[i].append(j)
+    return members
+
+
 def rule_two_sided(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
-    """A 收/支 table: each subtotal sums the items above it, each total all items; both sides balance."""
+    """A 收/支 table: each group sums the items under it, each subtotal the items above it, each total all
+    items; both sides balance. Checked for every amount column the table prints (amount, and on a fiscal
+    overview the budgets it is split into)."""
     res = budget.resources[rule["resource"]]
+    fields = [f.name for f in res.fields if f.is_amount]
     totals = {}
     for side in ("income", "expenditure"):
         rows = [(i, r) for i, r in enumerate(res.rows) if r["side"] == side]
+        members = group_members(rows)
+        inside = {j for kids in members.values() for j in kids}
+        for i, kids in members.items():
+            yield from sum_check(budget, rule, res, fields, i, kids, f"{res.rows[i]['label']} differs from the sum "
+                                 f"of the {len(kids)} rows under it")
         start = -1  # a total adds the items after the last subtotal to that subtotal
         for i, r in rows:
             if r["kind"] in ("subtotal", "total"):
-                parts = [j for j, q in rows if start < j < i and q["kind"] == "item"]
+                parts = [j for j, q in rows if start < j < i and q["kind"] in ("item", "group") and j not in inside]
                 if r["kind"] == "total" and start >= 0:
                     parts = [start, *parts]
-                left, right = [term(res, i, "amount")], [term(res, j, "amount") for j in parts]
-                what = f"{r['label']} differs from the sum of {len(parts)} rows above it"
-                yield from emit(judge(rule["id"], "two-sided", left, right, budget), budget, what)
+                yield from sum_check(budget, rule, res, fields, i, parts,
+                                     f"{r['label']} differs from the sum of {len(parts)} rows above it")
                 start = i if r["kind"] == "subtotal" else start
             if r["kind"] == "total":
                 totals[side] = i
@@ -197,6 +281,14 @@ def rule_two_sided(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) 
         left, right = [term(res, totals["income"], "amount")], [term(res, totals["expenditure"], "amount")]
         yield from emit(judge(rule["id"], "two-sided", left, right, budget), budget,
                         "income total differs from expenditure total")
+
+
+def sum_check(budget: Budget, rule: dict[str, Any], res: Resource, fields: list[str], row: int, parts: list[int],
+              what: str) -> Iterator[Result]:
+    for f in fields:
+        left, right = [term(res, row, f)], [term(res, j, f) for j in parts]
+        if not all_blank(left, right):
+            yield from emit(judge(rule["id"], "two-sided", left, right, budget), budget, what)
 
 
 def select(budget: Budget, spec: dict[str, Any]) -> dict[str, list[Term]]:
@@ -236,8 +328,8 @@ def rule_lines(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> I
 def terms_of(budget: Budget, expression: str) -> list[Term]:
     out = []
     for ref in parse_sum(expression):
-        cell, value = resolve(budget, ref)
-        out.append(Term(cell, amount(value)))
+        cell, _ = resolve(budget, ref)
+        out.append(term(budget.resources[cell.resource], cell.row, cell.field))
     return out
 
 
@@ -313,7 +405,7 @@ def rule_prior_year(budget: Budget, rule: dict[str, Any], state: dict[str, Any])
                           "previous-year figure it implies is zero", left[0].cell)
             continue
         computed = round_pct((change or Decimal(0)) / base * 100)
-        right = [Term(None, computed, label=f"{row['change']} / ({row['figure']} - {row['change']}) x 100")]
+        right = [Term(None, computed, PERCENT, 2, label=f"{row['change']} / ({row['figure']} - {row['change']}) x 100")]
         yield from emit(judge(rule["id"], "growth", left, right, budget), budget,
                         f"stated growth rate differs from the rate computed from {row['figure']} and {row['change']}")
 

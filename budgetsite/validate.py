@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .descriptor import RULESET, shape_errors
 from .load import DESCRIPTOR, LoadError, discover, load_budget, load_codelist, read_json
 from .model import CodeList, Finding, ValidationResult
+from .rulebook import rulebook
 from .rules import evaluate
 from .timing import Stats, timed
 
@@ -22,11 +25,26 @@ from .timing import Stats, timed
 FRICTIONLESS_ERROR_LIMIT = 200
 
 
-def load_reference(reference_dir: Path) -> tuple[dict[str, CodeList], dict[str, list[dict[str, Any]]],
-                                                 list[Finding]]:
-    """Code lists (reference/<name>/datapackage.json) and rule sets (reference/rules/<name>.json)."""
+@dataclass(frozen=True)
+class Reference:
+    """What every dataset is checked against: the catalogue of table kinds, code lists and rule sets."""
+
+    catalogue: Catalogue | None  # None when the catalogue cannot be read (a finding says why)
+    codelists: dict[str, CodeList]
+    rulesets: dict[str, list[dict[str, Any]]]
+    findings: tuple[Finding, ...]
+
+
+def load_reference(reference_dir: Path) -> Reference:
+    """The catalogue (reference/catalogue/), code lists (reference/<name>/datapackage.json) and rule sets
+    (reference/rules/<name>.json)."""
     codelists: dict[str, CodeList] = {}
     findings: list[Finding] = []
+    try:
+        catalogue: Catalogue | None = load_catalogue(reference_dir.resolve())
+    except CatalogueError as exc:
+        catalogue = None
+        findings.append(Finding("error", "catalogue", "reference", str(exc)))
     for folder in discover(reference_dir):
         if (folder / DESCRIPTOR).is_file():
             codelist, problems = load_codelist(folder)
@@ -46,7 +64,7 @@ def load_reference(reference_dir: Path) -> tuple[dict[str, CodeList], dict[str, 
             findings.append(Finding("error", "rules", "reference", "; ".join(shape), file=rel))
             continue
         rulesets[path.stem] = [{**rule, "_file": rel} for rule in data["rules"]]
-    return codelists, rulesets, findings
+    return Reference(catalogue, codelists, rulesets, tuple(findings))
 
 
 def report_findings(findings: list[Finding], datasets: int, checks: int, strict: bool) -> int:
@@ -113,10 +131,12 @@ def merge(own: list[Finding], theirs: list[Finding]) -> list[Finding]:
     return own + kept
 
 
-def validate_budget(folder: Path, codelists: dict[str, CodeList], rulesets: dict[str, list[dict[str, Any]]],
-                    stats: Stats | None = None) -> ValidationResult:
+def validate_budget(folder: Path, reference: Reference, stats: Stats | None = None) -> ValidationResult:
+    if reference.catalogue is None:
+        return ValidationResult(folder.name, (Finding("error", "catalogue", folder.name, "not checked: the catalogue "
+                                                      "of table kinds cannot be read (see the reference errors)"),))
     with timed(stats, "load"):
-        budget, findings = load_budget(folder)
+        budget, findings = load_budget(folder, reference.catalogue)
     if budget is None and any(f.file == DESCRIPTOR for f in findings):
         return ValidationResult(folder.name, tuple(findings))
     if not any(f.rule == "file-size" for f in findings):  # never let frictionless stream an oversized file
@@ -124,21 +144,16 @@ def validate_budget(folder: Path, codelists: dict[str, CodeList], rulesets: dict
             findings = merge(findings, frictionless_findings(folder, folder.name))
     if budget is None or any(f.severity == "error" for f in findings):
         return ValidationResult(folder.name, tuple(findings))
-    rules: list[dict[str, Any]] = []
-    for name in budget.rulesets:
-        if name not in rulesets:
-            findings.append(Finding("error", "rules", budget.slug, f"unknown rule set '{name}'", file=DESCRIPTOR))
-        rules += rulesets.get(name, [])
-    rules += [{**r, "_file": DESCRIPTOR} for r in budget.rules]
     with timed(stats, "rules"):
-        checks, problems = evaluate(budget, rules, codelists)
-    return ValidationResult(budget.slug, tuple(findings + problems), tuple(checks), budget)
+        book = rulebook(budget, reference.catalogue, reference.rulesets, DESCRIPTOR)
+        checks, problems = evaluate(budget, list(book.rules), reference.codelists)
+    return ValidationResult(budget.slug, tuple(findings + list(book.findings) + problems), tuple(checks), budget)
 
 
 def validate_all(datasets_dir: Path, reference_dir: Path) -> tuple[list[ValidationResult], list[Finding]]:
-    codelists, rulesets, reference_findings = load_reference(reference_dir)
-    results = [validate_budget(folder, codelists, rulesets) for folder in discover(datasets_dir)]
-    return results, reference_findings
+    reference = load_reference(reference_dir)
+    results = [validate_budget(folder, reference) for folder in discover(datasets_dir)]
+    return results, list(reference.findings)
 
 
 def report_json(result: ValidationResult) -> str:
@@ -148,7 +163,7 @@ def report_json(result: ValidationResult) -> str:
     blank cells as `=`), computed terms as `label=value`.
     """
     checks = [{
-        "rule": c.rule_id, "kind": c.kind, "status": c.status, "tables": list(c.tables),
+        "rule": c.rule_id, "kind": c.kind, "status": c.status, "tables": list(c.tables), "unit": c.unit,
         "difference": f"{c.difference:.2f}", "tolerance": f"{c.tolerance:.3f}",
         "left": [term_text(t) for t in c.left], "right": [term_text(t) for t in c.right],
     } for c in result.checks]
@@ -160,6 +175,6 @@ def report_json(result: ValidationResult) -> str:
 
 
 def term_text(t: Any) -> str:
-    value = "" if t.value is None else f"{t.value:.2f}"
+    value = "" if t.value is None else f"{t.value:.{t.places}f}"
     where = f"{t.cell.resource}#{t.cell.row + 1}.{t.cell.field}" if t.cell else t.label
     return f"{where}={value}"

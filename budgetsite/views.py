@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import urls
+from .catalogue import Catalogue
 from .model import Budget, Check, Field, Resource, Table, Term, Text, Value, code_level, row_number
 from .refs import as_text
 
 HIDDEN_FIELDS = {"row", "side", "level", "kind"}
-SIDES = {"income": Text("收入", "Income"), "expenditure": Text("支出", "Expenditure")}
+# The printed heading of each side of a table printed in two halves (English from the term base).
+SIDES = {"income": "收入", "expenditure": "支出", "personnel": "人员经费", "public": "公用经费"}
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,8 @@ class Column:
     name: str
     title: Text
     numeric: bool
-    unit: str
+    unit: str  # 元 or 万元 for an amount, as its table prints it; "" for other columns
+    places: int  # decimal places an amount is printed with
     group: Text | None = None  # a heading spanning several columns, as in the printed table
     short: Text | None = None  # the column's own title under that heading
 
@@ -88,6 +91,7 @@ class ResourceView:
     header: tuple[tuple[HeaderCell, ...], ...]
     groups: tuple[RowGroup, ...]
     row_count: int
+    unit: str  # the table's printed unit where it has amounts, else ""
     csv: str
     excel_csv: str
     json: str
@@ -99,6 +103,7 @@ class TermView:
     table_id: str  # the table page showing the cell, "" for a computed term
     anchor: str
     value: Decimal | None
+    places: int  # as printed
 
 
 @dataclass(frozen=True)
@@ -109,14 +114,21 @@ class CheckView:
 
 
 class Labels:
-    """English for codes (from the code lists) and for text cells (from the dataset's translations)."""
+    """English for codes (from the code lists), for text cells (from the dataset's translations) and for the
+    sides of two-sided tables (from the term base)."""
 
-    def __init__(self, budget: Budget):
+    def __init__(self, budget: Budget, catalogue: Catalogue, narrative: Text):
         self.codes = budget.code_names_en()
         self.texts = budget.translations_en()
+        self.terms = catalogue.terms
+        self.narrative = narrative  # how a check names a figure of the narrative (the UI's own name for it)
 
     def text(self, zh: str) -> Text:
         return Text(zh, self.texts.get(zh, ""))
+
+    def side(self, side: str) -> Text:
+        zh = SIDES.get(side, side)
+        return Text(zh, self.terms.en(zh, "table side") if zh in self.terms.terms else "")
 
     def name(self, code: str, zh: str) -> Text:
         return Text(zh, self.codes.get(code, "") or self.texts.get(zh, ""))
@@ -161,7 +173,7 @@ def cell_view(f: Field, row: dict[str, Value], labels: Labels, published: str) -
 def resource_view(budget: Budget, resource: Resource, labels: Labels,
                   errata: dict[tuple[str, int, str], str]) -> ResourceView:
     fields = visible(resource)
-    columns = tuple(Column(f.name, f.title, f.type in ("number", "integer"), f.unit, *split_title(f.title))
+    columns = tuple(Column(f.name, f.title, f.type in ("number", "integer"), f.unit, f.places, *split_title(f.title))
                     for f in fields)
 
     def rows_of(indices: list[int]) -> tuple[RowView, ...]:
@@ -175,19 +187,19 @@ def resource_view(budget: Budget, resource: Resource, labels: Labels,
 
     indices = list(range(len(resource.rows)))
     if "side" in resource.field_names:
-        groups = tuple(RowGroup(SIDES.get(side, Text(side)), rows_of([i for i in indices
-                                                                       if resource.rows[i]["side"] == side]))
+        groups = tuple(RowGroup(labels.side(side), rows_of([i for i in indices if resource.rows[i]["side"] == side]))
                        for side in dict.fromkeys(as_text(r["side"]) for r in resource.rows))
     else:
         groups = (RowGroup(None, rows_of(indices)),)
-    return ResourceView(resource.name, resource.title, columns, header_rows(columns), groups, len(resource.rows),
+    unit = next((c.unit for c in columns if c.unit), "")
+    return ResourceView(resource.name, resource.title, columns, header_rows(columns), groups, len(resource.rows), unit,
                         urls.package_file(budget.slug, resource.path), urls.excel_csv(budget.slug, resource.name),
                         urls.json_file(budget.slug, resource.name))
 
 
 def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
     if term.cell is None:
-        return TermView(Text(term.label), "", "", term.value)
+        return TermView(Text(term.label), "", "", term.value, term.places)
     res = budget.resources[term.cell.resource]
     row = res.rows[term.cell.row]
     field = res.field(term.cell.field)
@@ -203,12 +215,12 @@ def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
     if table:
         where = table.label
     elif res.name == "narrative-figures":
-        where = Text("说明", "Narrative")
+        where = labels.narrative
     else:
         where = Text(res.name, res.name)
     label = Text(f"{where.zh} · {what.zh} · {field.title.zh}",
                  f"{where.en} · {what.en or what.zh} · {field.title.en or field.title.zh}")
-    return TermView(label, table.id if table else "", anchor(res.name, term.cell.row), term.value)
+    return TermView(label, table.id if table else "", anchor(res.name, term.cell.row), term.value, term.places)
 
 
 def check_views(budget: Budget, checks: tuple[Check, ...], labels: Labels) -> tuple[CheckView, ...]:

@@ -202,8 +202,8 @@ def test_serve_answers_with_the_built_site(default_build, project):
 
 def test_new_import_and_export_commands(project, tmp_path):
     root = copy_project(tmp_path / "p")
-    done = run("--root", str(root), "new", "--department-id", "demo", "--department", "示例局",
-               "--department-en", "Demo Bureau", "--year", "2025")
+    done = run("--root", str(root), "new", "--template", "xiamen-department-budget", "--department-id", "demo",
+               "--department", "示例局", "--department-en", "Demo Bureau", "--year", "2025")
     assert done.returncode == 0, done.stderr
     source = REPO / "datasets" / "xiamen-hpf-2024" / "source" / "budget-2024.txt"
     done = run("--root", str(root), "import", str(source), "--into", "datasets/demo-2025")

@@ -258,7 +258,7 @@ def performance() -> Iterator[Printed]:
             assert rows_of("t10-tasks")[i]["projects"] == cells[7].strip()
             yield Printed(n, cell_amount(cells[8], n), "t10-tasks", i, "fiscal_amount")
             for m in PROJECT_AMOUNT.finditer(cells[7]):
-                j = locate("t10-task-projects", task=str(task), project=m["project"].strip())
+                j = locate("t10-task-projects", task=str(task), project_name=m["project"].strip())
                 yield Printed(n, m["amount"], "t10-task-projects", j, "amount")
 
 
@@ -267,7 +267,7 @@ def project_targets(table: str) -> Iterator[Printed]:
     resource = f"{table}-project"
     rows = block(table).rows
     project = next(cells[1].strip() for _, cells in rows if cells[0] == "项目名称")
-    i = locate(resource, project=project)
+    i = locate(resource, project_name=project)
     for n, cells in rows:
         for k, text in enumerate(cells):
             if AMOUNT.search(text):

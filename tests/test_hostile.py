@@ -17,11 +17,13 @@ import pytest
 from conftest import build_into, copy_project
 
 from budgetsite import pipeline
+from budgetsite.catalogue import load_catalogue
 from budgetsite.load import load_budget, parse_csv
 from budgetsite.model import Field, Text
 from budgetsite.writer import SiteWriter, WriteRefused
 
 DATASET = "datasets/xiamen-hpf-2024"
+CATALOGUE = load_catalogue((Path(__file__).resolve().parent.parent / "reference").resolve())
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(1)">'
 BREAKOUT = "</script><script>alert(2)</script>"
@@ -390,7 +392,7 @@ def test_load_budget_never_crashes_on_any_descriptor(tmp_path: Path, descriptor)
     folder = tmp_path / "any-2024"
     folder.mkdir(exist_ok=True)
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    budget, findings = load_budget(folder)
+    budget, findings = load_budget(folder, CATALOGUE)
     assert budget is None and findings and findings[0].severity == "error"
 
 
@@ -409,8 +411,7 @@ def test_validation_never_crashes_when_one_part_of_a_real_descriptor_is_replaced
     data = json.loads(json.dumps(REAL))
     data[key] = value
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    codelists, rulesets, _ = load_reference(root / "reference")
-    result = validate_budget(root / DATASET, codelists, rulesets)
+    result = validate_budget(root / DATASET, load_reference(root / "reference"))
     if result.errors:  # refused, each problem located in a file of the dataset
         for f in result.errors:
             assert f.dataset == "xiamen-hpf-2024" and f.message and "Traceback" not in f.format(), f.format()

@@ -127,6 +127,7 @@ def descriptors() -> list[dict]:
 
 def dynamic_keys() -> dict[str, set[str]]:
     """Every key a dynamic prefix can produce, resolved against the datasets and the descriptor schema."""
+    from budgetsite.catalogue import load_catalogue
     from budgetsite.figures import LineChange, key_figures
     from budgetsite.load import load_budget
     from budgetsite.model import Text
@@ -143,11 +144,11 @@ def dynamic_keys() -> dict[str, set[str]]:
             if r["name"] == "prior-year":
                 with (folder / r["path"]).open(encoding="utf-8", newline="") as f:
                     prior |= {row["id"] for row in csv.DictReader(f)}
-        budget, _ = load_budget(folder)
+        budget, _ = load_budget(folder, load_catalogue(REPO / "reference"))
         assert budget is not None, f"{d['name']} does not load"
         kf = key_figures(budget)
-        figures |= {s.key for s in kf.basic_project + kf.personnel_public}
-        figures |= {s.key for s in kf.by_function + kf.by_economic if not s.label.zh}
+        figures |= {s.key for s in (*kf.basic_project, *kf.personnel_public)}
+        figures |= {s.key for s in (*kf.by_function, *kf.by_economic) if not s.label.zh}
     assert prior and figures, "no data found for the dynamic keys"
     # a year-over-year line is "new", "dropped" or "both"; compare.html translates the first two
     one, none = Decimal(1), None

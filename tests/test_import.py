@@ -3,9 +3,9 @@ text of the budget PDF, `export-xlsx` writes a budget's tables in the published 
 
 Round trips against the hand-checked 2024 Xiamen budget: its tables exported to a workbook and imported
 again are identical; its source text imported is identical except exactly the human decisions (the two
-errata codes and the reconstructed table 2); a workbook in 元 gives the same 万元 figures. Variant titles are
-recognised, unplaceable content is reported with file and line, a fresh scaffold validates with clear
-errors, and new + import + build publishes a budget.
+errata codes and the reconstructed table 2); a workbook in 元 gives the figures in 元, as printed. Variant
+titles are recognised as the catalogue's kinds and numbered as printed, unplaceable content is reported with
+file and line, a fresh scaffold validates with clear errors, and new + import + build publishes a budget.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import build_into, copy_project
 
+from budgetsite.catalogue import load_catalogue
 from budgetsite.importer.cells import amount
 from budgetsite.importer.titles import recognise
 
@@ -30,8 +31,9 @@ ANNEX = ("t01", "t02", "t03", "t04", "t05", "t06", "t07", "t08", "t09", "t10", "
 CODE_TABLES = ("codes-function", "codes-economic")
 # The errata of the hand-checked budget: (resource, row, field) -> (as printed, corrected).
 ERRATA = {("t05", 6, "code"): ("2080509", "2080506"), ("t03", 8, "code"): ("21014", "21011")}
-NEW = ("new", "--department-id", "demo", "--department", "示例部门", "--department-en", "Demo Department",
-       "--year", "2024", "--region", "厦门市", "--region-en", "Xiamen")
+NEW = ("new", "--template", "xiamen-department-budget", "--department-id", "demo", "--department", "示例部门",
+       "--department-en", "Demo Department", "--year", "2024", "--region", "厦门市", "--region-en", "Xiamen")
+CATALOGUE = load_catalogue((HAND.parent.parent / "reference").resolve())
 
 
 def descriptor(folder: Path) -> dict:
@@ -64,8 +66,8 @@ def summary(out: str) -> tuple[int, int]:
 
 def scaffold(run_cli, root: Path, dept: str = "demo") -> Path:
     """`new` for a demo department (the Xiamen workbook or text is then imported into it)."""
-    code, out, err = run_cli(root, "new", "--department-id", dept, "--department", "示例部门", "--department-en",
-                             "Demo Department", "--year", "2024")
+    code, out, err = run_cli(root, "new", "--template", "xiamen-department-budget", "--department-id", dept,
+                             "--department", "示例部门", "--department-en", "Demo Department", "--year", "2024")
     assert code == 0, out + err
     return root / "datasets" / f"{dept}-2024"
 
@@ -76,19 +78,37 @@ def project(tmp_path_factory) -> Path:
     return copy_project(tmp_path_factory.mktemp("import") / "project")
 
 
+def in_yuan(book_path: Path, out: Path) -> Path:
+    """The same workbook printed in 元: every amount x 10,000, every 单位 line 元 (as a yuan template prints)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(book_path)
+    wan = re.compile(r"(\d+(?:\.\d+)?)万元")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, float | int) and "0.00" in cell.number_format:
+                    cell.value = round(cell.value * 10000)
+                    cell.number_format = "#,##0"
+                elif cell.value == "单位：万元":
+                    cell.value = "单位：元"
+                elif isinstance(cell.value, str) and wan.search(cell.value):
+                    cell.value = wan.sub(lambda m: f"{round(Decimal(m[1]) * 10000)}元", cell.value)
+    book.save(out)
+    return out
+
+
 @pytest.fixture(scope="module")
 def workbooks(project, tmp_path_factory) -> dict[str, Path]:
-    """The hand-checked budget exported in the published layout, in 万元 and in 元."""
+    """The hand-checked budget exported in the published layout (万元, as printed), and the same in 元."""
     from conftest import invoke_cli
 
     out = tmp_path_factory.mktemp("books")
-    books = {unit: out / f"xiamen-{name}.xlsx" for unit, name in (("万元", "wanyuan"), ("元", "yuan"))}
-    for unit, path in books.items():
-        code, stdout, stderr = invoke_cli(project, "export-xlsx", f"datasets/{SLUG}", "--out", str(path),
-                                          "--unit", unit)
-        assert code == 0, stdout + stderr
-        assert f"amounts in {unit}" in stdout
-    return books
+    path = out / "xiamen-wanyuan.xlsx"
+    code, stdout, stderr = invoke_cli(project, "export-xlsx", f"datasets/{SLUG}", "--out", str(path))
+    assert code == 0, stdout + stderr
+    assert "each table in the unit it is printed in" in stdout
+    return {"万元": path, "元": in_yuan(path, out / "xiamen-yuan.xlsx")}
 
 
 def imported(run_cli, project: Path, dept: str, source: Path, *extra: str) -> tuple[Path, int, str, str]:
@@ -115,8 +135,7 @@ def test_workbook_round_trip_is_identical(from_workbook):
         for name in resources_of(table_id):
             hand, got = rows(HAND, name), rows(folder, name)
             if name == "t02":  # reconstructed: derived_from is ours, not part of the published layout
-                assert [r.pop("derived_from") for r in got] == [""] * len(hand)
-                assert all(r.pop("derived_from") for r in hand)
+                assert all(r.pop("derived_from") for r in hand) and "derived_from" not in got[0]
             assert got == hand, f"{name} differs after the workbook round trip"
     for name in CODE_TABLES:
         assert rows(folder, name) == rows(HAND, name), f"{name}: the reference rows of the codes used"
@@ -204,47 +223,52 @@ def test_text_import_keeps_the_narrative_and_leaves_english_untranslated(from_te
 def test_text_import_reports_the_misprints_and_validation_flags_them(from_text):
     _, code, out, err = from_text
     assert code == 1
-    assert ("budget-2024.txt:345: code 21014 is not in the reference list function-codes-2024: kept as printed"
-            in out)
-    assert "budget-2024.txt:407: code 2080509 is not in the reference list function-codes-2024" in out
+    assert ("budget-2024.txt: line 345: code 21014 is not in the reference list function-codes-2024: kept as "
+            "printed" in out)
+    assert "budget-2024.txt: line 407: code 2080509 is not in the reference list function-codes-2024" in out
     errors = err.splitlines()
     assert len(errors) == 2 and summary(out)[0] == 2
     assert errors[0].startswith("error: from-text-2024: data/t03.csv:9: table t03: row 8: column code: ")
     assert errors[1].startswith("error: from-text-2024: data/t05.csv:7: table t05: row 6: column code: ")
     assert all(line.endswith("[frictionless:foreign-key]") for line in errors)
-    for line in ("budget-2024.txt:502: row realigned", "budget-2024.txt:519: row realigned",
-                 "budget-2024.txt:536: row realigned"):
+    for line in ("budget-2024.txt: line 502: row realigned", "budget-2024.txt: line 519: row realigned",
+                 "budget-2024.txt: line 536: row realigned"):
         assert line in out, "rows whose merged leading cells the text lost are put back, and said so"
 
 
 # --- (c) units ---------------------------------------------------------------------------------------------
 
 
-def test_workbook_in_yuan_gives_the_same_wanyuan_figures(project, workbooks, from_workbook, run_cli):
+def test_workbook_in_yuan_keeps_the_figures_in_yuan(project, workbooks, from_workbook, run_cli):
+    """Nothing is converted: a table printed in 元 is stored in 元, whole yuan as whole numbers. The 19 gaps of
+    0.01 万元 that rounding to 0.01 万元 explains are 100 元 in whole yuan, which rounding to 1 元 cannot explain:
+    the same places are now errors."""
     folder, code, out, err = imported(run_cli, project, "in-yuan", workbooks["元"])
-    assert code == 0, out + err
-    assert out.count("amounts converted from 元 to 万元: divided by 10,000 with exact decimals and rounded half up "
-                     "to 0.01") == len(ANNEX)
+    assert code == 1 and summary(out) == (19, 0), out + err
+    assert all("off by 100 元 (tolerance" in line or "off by -100 元 (tolerance" in line
+               for line in err.splitlines()), err
     for table_id in ANNEX:
-        for name in resources_of(table_id):
-            assert rows(folder, name) == rows(from_workbook[0], name), name
+        entry = table(folder, table_id)
+        if entry["status"] != "empty":
+            assert (entry["unit"], entry["precision"]) == ("元", 0), table_id
+    yuan, wanyuan = rows(folder, "t05")[0], rows(from_workbook[0], "t05")[0]
+    assert (yuan["total"], wanyuan["total"]) == ("27596400", "2759.64")
+    assert Decimal(yuan["total"]) == Decimal(wanyuan["total"]) * 10000
 
 
-@pytest.mark.parametrize("printed, unit, stored, rounded", [
-    ("27,596,400.00", "元", "2759.64", False),
-    ("12250", "元", "1.23", True),  # half up, not to even
-    ("12249.99", "元", "1.22", True),
-    ("-5", "元", "-0.00", True),
-    ("2,759.64", "万元", "2759.64", False),
-    ("237", "万元", "237.00", False),
-    ("0.005", "万元", "0.01", True),
-    ("", "元", "", False),
-    ("—", "万元", "", False),
+@pytest.mark.parametrize("printed, stored, places", [
+    ("27,596,400.00", "27596400.00", 2),
+    ("371,514,655.00", "371514655.00", 2),  # never 37,151.47 万元: nothing is rounded or converted
+    ("12250", "12250", 0),
+    ("2,759.64", "2759.64", 2),
+    ("237", "237", 0),
+    ("400.4", "400.4", 1),
+    ("-5", "-5", 0),
+    ("", "", None),
+    ("—", "", None),
 ])
-def test_amounts_are_converted_with_exact_decimals(printed, unit, stored, rounded):
-    assert amount(printed, unit) == (stored, rounded)
-    if stored:
-        assert Decimal(stored).as_tuple().exponent == -2
+def test_amounts_are_kept_as_printed(printed, stored, places):
+    assert amount(printed) == (stored, places)
 
 
 def test_unit_option_applies_where_no_unit_is_printed(project, run_cli, tmp_path):
@@ -255,8 +279,13 @@ def test_unit_option_applies_where_no_unit_is_printed(project, run_cli, tmp_path
     source = tmp_path / "yuan-t05.txt"
     source.write_text(text, encoding="utf-8")
     folder, _, out, _ = imported(run_cli, project, "unit-option", source, "--unit", "元")
-    assert rows(folder, "t05")[0]["total"] == "2759.64"
+    # the 合计 row now prints whole yuan, the other rows keep two decimals: the table's precision is two
+    assert rows(folder, "t05")[0]["total"] == "27596400.00"
+    assert (table(folder, "t05")["unit"], table(folder, "t05")["precision"]) == ("元", 2)
+    assert "no unit printed: amounts read as 元 (--unit)" in out
+    assert "5 figure(s) printed with fewer decimal places than the table's 2: written with 2 (the same value)" in out
     assert "the table prints its unit as 万元: used instead of --unit 元" in out
+    assert table(folder, "t03")["unit"] == "万元"
     assert rows(folder, "t03") == rows(HAND, "t03")[:7] + [{**rows(HAND, "t03")[7], "code": "21014"}] + \
         rows(HAND, "t03")[8:]
 
@@ -264,35 +293,47 @@ def test_unit_option_applies_where_no_unit_is_printed(project, run_cli, tmp_path
 # --- (d) variant titles and numbering ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("title, table_id", [
-    ("部门收支预算总体情况表", "t01"),
-    ("2024年部门收支预算总体情况表", "t01"),
-    ("附表1：部门收支预算总体情况表", "t01"),
-    ("厦门市某局2024年度部门收支预算总表", "t01"),
-    ("表二 部门收入预算总体情况表", "t02"),
-    ("三、部门支出预算总体情况表", "t03"),
-    ("- 四、财政拨款收支预算总体情况表", "t04"),
-    ("表五 一般公共预算支出情况表", "t05"),
-    ("表五一般公共预算支出情况表", "t05"),
-    ("一般公共预算基本支出情况表（经济分类款级科目）", "t06"),
-    ("一般公共预算基本支出情况表（细化至经济分类款级科目）", "t06"),
-    ("表6 一般公共预算基本支出表", "t06"),
-    ("一般公共预算“三公”经费支出情况表", "t07"),
-    ("一般公共预算\"三公\"经费支出预算表", "t07"),
-    ("政府性基金预算支出情况表", "t08"),
-    ("市对区转移支付支出预算表", "t09"),
-    ("表十 部门整体支出绩效目标表", "t10"),
-    ("十一、一级项目绩效目标表", "t11"),
-    ("信息化专项资金项目绩效目标表", "t11"),
-    ("表十一 专项业务费项目支出绩效目标表", "t11"),
-    ("部门收支总表（2024年度）", "t01"),
+@pytest.mark.parametrize("title, kind", [
+    ("部门收支预算总体情况表", "budget-overview"),
+    ("2024年部门收支预算总体情况表", "budget-overview"),
+    ("附表1：部门收支预算总体情况表", "budget-overview"),
+    ("厦门市某局2024年度部门收支预算总表", "budget-overview"),
+    ("表二 部门收入预算总体情况表", "revenue-budget"),
+    ("三、部门支出预算总体情况表", "expenditure-budget"),
+    ("- 四、财政拨款收支预算总体情况表", "fiscal-appropriation-overview"),
+    ("表五 一般公共预算支出情况表", "general-budget-expenditure"),
+    ("表五一般公共预算支出情况表", "general-budget-expenditure"),
+    ("一般公共预算基本支出情况表（经济分类款级科目）", "basic-expenditure-by-economic"),
+    ("一般公共预算基本支出情况表（细化至经济分类款级科目）", "basic-expenditure-by-economic"),
+    ("表6 一般公共预算基本支出表", "basic-expenditure-by-economic"),
+    ("一般公共预算“三公”经费支出情况表", "three-public-expenses"),
+    ("一般公共预算\"三公\"经费支出预算表", "three-public-expenses"),
+    ("政府性基金预算支出情况表", "fund-budget-expenditure"),
+    ("市对区转移支付支出预算表", "transfer-payments"),
+    ("表十 部门整体支出绩效目标表", "overall-performance"),
+    ("十一、一级项目绩效目标表", "project-performance"),
+    ("信息化专项资金项目绩效目标表", "project-performance"),
+    ("表十一 专项业务费项目支出绩效目标表", "project-performance"),
+    ("部门收支总表（2024年度）", "budget-overview"),
     ("三、政府性基金预算财政拨款支出情况", ""),
     ("详见附表十一。", ""),
     ("第四部分 2024 年部门预算附表", ""),
     ("一、一般公共预算拨款收入", ""),
+    ("2025年部门财务收支预算总表", "budget-overview"),
+    ("2025年预算单位收入预算总表", "revenue-budget"),
+    ("4．2025年部门财政拨款收支预算总表", "fiscal-appropriation-overview"),
+    ("2025年部门一般公共预算支出功能分类预算表", "general-budget-expenditure"),
+    ("2025年部门国有资本经营预算支出功能分类预算表", "state-capital-budget-expenditure"),
+    ("2025年部门一般公共预算基本支出部门预算经济分类预算表", "basic-expenditure-by-economic"),
+    ("2025年部门“三公”经费和机关运行经费预算表", "three-public-expenses"),
+    ("收入支出决算总表", "final-overview"),
+    ("财政拨款收入支出决算总表", "final-fiscal-appropriation-overview"),
+    ("一般公共预算财政拨款基本支出决算表", "final-basic-expenditure-by-economic"),
+    ("财政拨款“三公”经费支出决算表", "final-three-public-expenses"),
+    ("国有资本经营预算财政拨款收入支出决算表", "final-state-capital-budget"),
 ])
-def test_title_variants_are_recognised(title, table_id):
-    assert recognise(title) == table_id
+def test_title_variants_are_recognised(title, kind):
+    assert recognise(title, CATALOGUE) == kind
 
 
 VARIANT_TITLES = {
@@ -333,7 +374,7 @@ def line_of(text: str, start: str) -> int:
 
 def test_unplaceable_content_is_reported_with_file_and_line(project, run_cli, tmp_path):
     text = SOURCE.read_text(encoding="utf-8")
-    text = text.replace("市对区转移支付支出预算表\n\n单位", "部门预算项目支出明细表\n\n单位：万元\n\n项目名称\t金额\n"
+    text = text.replace("市对区转移支付支出预算表\n\n单位", "某某奇怪的表\n\n单位：万元\n\n名目\t金额\n"
                         "某某项目\t12.00\n\n市对区转移支付支出预算表\n\n单位")
     text = text.replace("科目编码\t科目名称\t\t小计\t基本支出\t项目支出\t小计\t基本支出\t项目支出",
                         "科目编码\t科目名称\t\t小计\t基本支出\t项目支出\t小计\t基本支出\t项目支出\t备注")
@@ -348,15 +389,15 @@ def test_unplaceable_content_is_reported_with_file_and_line(project, run_cli, tm
     header = line_of(text, "科目编码\t科目名称\t\t小计")
     social = line_of(text, "208\t社会保障和就业支出\t320.55\t320.55\t320.55\t\t\t\t\t见说明")
     expected = [
-        f"odd.txt:{line_of(text, '部门预算项目支出明细表')}: table title not recognised: the table was not imported "
+        f"odd.txt: line {line_of(text, '某某奇怪的表')}: table title not recognised: the table was not imported "
         "(2 rows",
-        f"odd.txt:{line_of(text, '某某项目')}: row of an unrecognised table, not imported: '某某项目\\t12.00'",
-        f"odd.txt:{header}: column 10 header '备注' matches no column of the standard table: its cells were not "
-        "imported",
-        f"odd.txt:{social}: cell in column 10 ('备注') not imported: '见说明'",
-        f"odd.txt:{line_of(text, '（续表）')}: row not placed: '（续表）' is not a classification code (3, 5 or 7 "
-        "digits): '（续表）\\t\\t12.00\\t\\t'",
-        f"odd.txt:{line_of(text, '30206')}: column total: '6.OO' is not an amount: left blank",
+        f"odd.txt: line {line_of(text, '某某项目')}: row of an unrecognised table, not imported: '某某项目\\t12.00'",
+        f"odd.txt: line {header}: column 10 header '备注' matches no column of this kind of table: its cells were "
+        "not imported",
+        f"odd.txt: line {social}: cell in column 10 ('备注') not imported: '见说明'",
+        f"odd.txt: line {line_of(text, '（续表）')}: row not placed: '（续表）' is not a classification code (3, 5 or "
+        "7 digits): '（续表）\\t\\t12.00\\t\\t'",
+        f"odd.txt: line {line_of(text, '30206')}: column total: '6.OO' is not an amount: left blank",
     ]
     for line in expected:
         assert any(printed.strip().startswith(line) for printed in out.splitlines()), f"not reported: {line}\n{out}"
@@ -369,7 +410,7 @@ def test_unrecognised_sheet_is_reported_with_sheet_and_row(project, run_cli, wor
 
     book = openpyxl.load_workbook(workbooks["万元"])
     extra = book.create_sheet("附表12")
-    for row in (["部门预算项目支出明细表"], ["单位：万元"], ["项目名称", "金额"], ["某某项目", 12]):
+    for row in (["某某奇怪的表"], ["单位：万元"], ["名目", "金额"], ["某某项目", 12]):
         extra.append(row)
     book["t07"]["G3"] = "其他"
     book["t07"]["G5"] = 1.5
@@ -377,11 +418,11 @@ def test_unrecognised_sheet_is_reported_with_sheet_and_row(project, run_cli, wor
     book.save(path)
     folder, code, out, _ = imported(run_cli, project, "extra-sheet", path)
     assert code == 1
-    assert "extra.xlsx[附表12]:1: sheet title names no standard table: the sheet was not imported (2 rows): " \
-           "'部门预算项目支出明细表'" in out
-    assert "extra.xlsx[附表12]:4: row of an unrecognised sheet, not imported: '某某项目\\t12'" in out
-    assert "extra.xlsx[t07]:4: column 7 header '其他' matches no column of the standard table" in out
-    assert "extra.xlsx[t07]:5: cell in column 7 ('其他') not imported: '1.5'" in out
+    assert "extra.xlsx[附表12]: line 1: sheet title names no kind of table: the sheet was not imported (2 rows): " \
+           "'某某奇怪的表'" in out
+    assert "extra.xlsx[附表12]: line 4: row of an unrecognised sheet, not imported: '某某项目\\t12'" in out
+    assert "extra.xlsx[t07]: line 4: column 7 header '其他' matches no column of this kind of table" in out
+    assert "extra.xlsx[t07]: line 5: cell in column 7 ('其他') not imported: '1.5'" in out
     assert rows(folder, "t07") == rows(HAND, "t07")
 
 
@@ -400,18 +441,22 @@ def test_new_scaffolds_the_standard_folder(project_copy, run_cli):
     assert set(d) >= set(hand) - {"sources", "x_rules"}
     assert d["x_budget"] == {"department_id": "demo", "department": "示例部门", "department_en": "Demo Department",
                              "department_en_status": "proposed", "region": "厦门市", "region_en": "Xiamen",
-                             "year": 2024, "unit": "万元", "currency": "CNY", "phase": "budget",
+                             "document": "department-budget", "template": "xiamen-department-budget",
+                             "year": 2024, "currency": "CNY", "phase": "budget",
                              "codelists": hand["x_budget"]["codelists"]}
-    assert d["x_rulesets"] == ["department-budget"] and d["licenses"] == hand["licenses"]
-    assert [t["id"] for t in d["x_tables"]] == [f"t{n:02d}" for n in range(1, 11)]
-    assert [t["title"] for t in d["x_tables"]] == [t["title"] for t in hand["x_tables"][:10]]
+    assert d["x_rulesets"] == hand["x_rulesets"] and d["licenses"] == hand["licenses"]
+    template = CATALOGUE.templates["xiamen-department-budget"]
+    assert [t["id"] for t in d["x_tables"]] == [f"t{n:02d}" for n in range(1, 12)]
+    assert [(t["kind"], t["number"], t.get("unit")) for t in d["x_tables"]] == [
+        (t.kind, t.number, "万元") for t in template.tables]
     assert {r["name"] for r in d["resources"]} == {r["name"] for r in hand["resources"]} - {
-        "t11a-project", "t11a-indicators", "t11b-project", "t11b-indicators"}
+        "t11a-project", "t11a-indicators", "t11b-project", "t11b-indicators"} | {"t11-project", "t11-indicators"}
     for r in d["resources"]:
         schema = json.loads((folder / r["schema"]).read_text(encoding="utf-8"))
         header = (folder / r["path"]).read_bytes().decode("utf-8")
         assert header == ",".join(f["name"] for f in schema["fields"]) + "\r\n", r["name"]
-        assert (folder / r["schema"]).read_bytes() == (project_copy / "reference" / r["schema"]).read_bytes()
+        amounts = [f for f in schema["fields"] if f.get("x_unit")]
+        assert all(f["x_unit"] == "万元" and f["description"] == "单位：万元" for f in amounts), r["name"]
     zh = (folder / "narrative/zh.md").read_text(encoding="utf-8")
     assert [h for h in zh.splitlines() if h.startswith("# ")] == [
         "# 第一部分 部门概况", "# 第二部分 2024年部门预算说明", "# 第三部分 名词解释"]
@@ -453,8 +498,8 @@ def test_new_refuses_invalid_input(project_copy, run_cli, change, message):
 
 def test_new_refuses_an_existing_folder(project_copy, run_cli):
     before = (project_copy / f"datasets/{SLUG}/datapackage.json").read_bytes()
-    code, _, err = run_cli(project_copy, "new", "--department-id", "xiamen-hpf", "--department", "厦门",
-                           "--department-en", "Xiamen", "--year", "2024")
+    code, _, err = run_cli(project_copy, "new", "--template", "xiamen-department-budget", "--department-id",
+                           "xiamen-hpf", "--department", "厦门", "--department-en", "Xiamen", "--year", "2024")
     assert code == 1 and "already exists: refusing to overwrite it" in err
     assert (project_copy / f"datasets/{SLUG}/datapackage.json").read_bytes() == before
 

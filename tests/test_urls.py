@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from budgetsite import urls
-from budgetsite.model import Text
 
 SLUG = "xiamen-hpf-2024"
 EPOCH = 1700000000
@@ -141,19 +140,24 @@ def test_file_of(path, expected):
 def real_pages(repo_root: Path):
     """Every page the build makes of the real dataset, from budgetsite.pages."""
     from budgetsite import pages
+    from budgetsite.catalogue import load_catalogue
     from budgetsite.config import load_config
+    from budgetsite.i18n import UI, load_catalogs
     from budgetsite.validate import validate_all
 
     config = load_config(repo_root)
+    ui = UI(load_catalogs(config.i18n, urls.LANGS))
+    catalogue = load_catalogue(config.reference.resolve())
     results, _ = validate_all(config.datasets, config.reference)
     assert results and all(r.budget for r in results), "the real dataset did not validate"
     from budgetsite.pipeline import summarize
 
     budgets = {r.budget.slug: r.budget for r in results if r.budget}
     summaries = [summarize(r) for r in results]
-    site_wide = pages.site_pages(summaries, Text("站名", "Site name"))
-    departments = [p for d in pages.departments(summaries) for p in pages.department_pages(d, budgets.__getitem__)]
-    return site_wide + departments + [p for r in results for p in pages.budget_pages(r, EPOCH, SITE)]
+    site_wide = pages.site_pages(summaries, ui)
+    departments = [p for d in pages.departments(summaries) for p in pages.department_pages(d, budgets.__getitem__,
+                                                                                              ui)]
+    return site_wide + departments + [p for r in results for p in pages.budget_pages(r, EPOCH, SITE, catalogue, ui)]
 
 
 NEUTRAL = {urls.ROOT, urls.NOT_FOUND}

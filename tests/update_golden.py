@@ -41,9 +41,10 @@ if str(REPO) not in sys.path:
 
 
 def stage_project(target: Path) -> Path:
-    """The fixture project plus the repository's templates/ and i18n/, in `target`."""
+    """The fixture project (its own code lists and budget) plus the repository's templates/, i18n/ and the
+    reference data every project shares: the catalogue of table kinds, the term base and the rule sets."""
     shutil.copytree(FIXTURE, target)
-    for name in ("templates", "i18n"):
+    for name in ("templates", "i18n", "reference/catalogue", "reference/terms", "reference/rules"):
         shutil.copytree(REPO / name, target / name)
     return target
 

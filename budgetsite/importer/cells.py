@@ -1,15 +1,13 @@
 """Reading single cells as printed: normalised header/title text, amounts, codes, units, numbering.
 
-Pure functions on strings; amounts are exact `Decimal`s, never floats.
+Pure functions on strings. An amount is kept exactly as printed, in its printed unit: only the thousands
+separators go (`91,016,775.35` -> `91016775.35`); nothing is converted or rounded.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-CENT = Decimal("0.01")
-YUAN_PER_WANYUAN = Decimal(10000)
+from decimal import Decimal, InvalidOperation
 
 _WIDE = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "　": " ", "＞": ">", "＜": "<",
                        "＝": "=", "％": "%", "．": "."})
@@ -64,33 +62,33 @@ def number(text: str) -> Decimal:
         raise CellError(f"'{text.strip()}' is not a number") from None
 
 
-def to_wanyuan(value: Decimal, unit: str) -> Decimal:
-    """A figure in 万元, converted exactly from 元 where needed, rounded half up to 0.01."""
-    if unit == "元":
-        value = value / YUAN_PER_WANYUAN
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def places_of(text: str) -> int:
+    """Decimal places of a printed figure: `2,759.64` -> 2, `4,614` -> 0."""
+    _, dot, decimals = text.strip().partition(".")
+    return len(decimals) if dot else 0
 
 
-def amount(text: str, unit: str) -> tuple[str, bool]:
-    """An amount cell as stored ("2759.64"; "" for blank), and whether it needed rounding to 0.01."""
+def amount(text: str) -> tuple[str, int | None]:
+    """An amount cell as stored (`2759.64`; "" for blank) and the decimal places it is printed with (None for
+    a blank). Only the thousands separators are removed."""
     t = text.strip()
     if not t or t in BLANKS:
-        return "", False
+        return "", None
     if not AMOUNT.fullmatch(t):
         raise CellError(f"'{t}' is not an amount")
-    value = number(t)
-    stored = to_wanyuan(value, unit)
-    exact = value / YUAN_PER_WANYUAN if unit == "元" else value
-    return f"{stored:.2f}", stored != exact
+    return t.replace(",", ""), places_of(t)
 
 
-def suffixed_amount(text: str, unit: str) -> tuple[str, bool]:
-    """An amount written with its unit in the cell ("81.11万元"); a bare number is in the table's unit."""
+def suffixed_amount(text: str, unit: str) -> tuple[str, int | None]:
+    """An amount written with its unit in the cell ("81.11万元"), which must be the table's unit; a bare number
+    is in the table's unit."""
     t = text.strip()
     m = SUFFIXED.fullmatch(t)
     if m:
-        return amount(m[1], m[2])
-    return amount(t, unit)
+        if m[2] != unit:
+            raise CellError(f"'{t}' is printed in {m[2]}, the table's other figures in {unit}")
+        return amount(m[1])
+    return amount(t)
 
 
 def plain_number(text: str) -> str:

@@ -1,10 +1,12 @@
-"""The performance tables, printed as forms rather than grids.
+"""The performance-target tables, printed as forms rather than grids.
 
-* Table 10 (部门整体支出绩效目标表): a funding block (支出结构, 资金总额, 其中：财政资金, 投入计划, printed as
-  two half-width columns side by side) and a task block (年度工作任务 with its 绩效指标, 涉及项目 and
-  涉及财政资金).
-* Table 11 (one per project, e.g. 信息化专项资金项目绩效目标表): labelled cells (项目名称, 实施期限, 预算资金 …)
-  and an indicator grid (一级指标, 二级指标, 三级指标, 目标值).
+* department-wide targets (部门整体支出绩效目标表): a funding block (支出结构, 资金总额, 其中：财政资金, 投入计划,
+  printed as two half-width columns side by side) and a task block (年度工作任务 with its 绩效指标, 涉及项目
+  and 涉及财政资金);
+* project targets (one table per project, e.g. 信息化专项资金项目绩效目标表): labelled cells (项目名称, 实施期限,
+  预算资金 …) and an indicator grid (一级指标, 二级指标, 三级指标, 目标值).
+
+The column headers come from the catalogue's parts of those kinds.
 
 Text extraction loses the empty merged cells at the start of some rows (`报纸刊登版数\\t\\t大于等于…`). Such a
 row is put back in place only where its own cells say where it belongs (a 指标方向 word, or an indicator
@@ -16,22 +18,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..catalogue import TableKind
 from .cells import CellError, amount, clean, is_amount, is_total, normal, plain_number, suffixed_amount
 from .grid import matches
 from .layout import (
     DIRECTIONS,
     FORM_IGNORED,
-    FUNDING_COLUMNS,
     FUNDING_SECTION,
-    INDICATOR_COLUMNS,
     LEVEL1,
     LEVEL2,
     OPERATORS,
     PROJECT_FORM,
     PROJECT_SECTIONS,
-    TASK_COLUMNS,
     TASK_SECTION,
     Column,
+    columns_of,
 )
 from .model import Block, Message, Row
 
@@ -44,8 +45,9 @@ LIST_SEPARATORS = re.compile(r"[,，、;；]\s*")
 
 @dataclass(frozen=True)
 class FormResult:
-    resources: dict[str, tuple[dict[str, str], ...]]
+    parts: dict[str, tuple[dict[str, str], ...]]  # part suffix -> rows
     messages: tuple[Message, ...]
+    places: tuple[int, ...] = ()  # decimal places of every amount read
 
 
 def quarters(plan: str) -> dict[str, str]:
@@ -81,19 +83,19 @@ def shifted(row: Row, by: int) -> Row:
 # --- table 10 ----------------------------------------------------------------------------------------------
 
 
-def funding_groups(header: Row) -> list[dict[str, int]]:
+def funding_groups(header: Row, columns: tuple[Column, ...]) -> list[dict[str, int]]:
     """The funding header repeats 支出结构 … per half; one column map per half."""
     starts = [i for i, c in enumerate(header.cells) if normal(c) == "支出结构"]
     groups = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(header.cells)
         cells = tuple(c if start <= i < end else "" for i, c in enumerate(header.cells))
-        groups.append(column_map(cells, FUNDING_COLUMNS))
+        groups.append(column_map(cells, columns))
     return groups
 
 
-def funding_record(row: Row, group: dict[str, int], unit: str, origin: str,
-                   messages: list[Message]) -> dict[str, str] | None:
+def funding_record(row: Row, group: dict[str, int], origin: str, messages: list[Message],
+                   places: list[int]) -> dict[str, str] | None:
     category = clean(row.cell(group.get("category", -1)))
     values = {f: row.cell(i) for f, i in group.items()}
     if not any(v.strip() for v in values.values()):
@@ -102,13 +104,14 @@ def funding_record(row: Row, group: dict[str, int], unit: str, origin: str,
            "plan": clean(values.get("plan", ""))}
     for f in ("total", "fiscal"):
         try:
-            rec[f], _ = amount(values.get(f, ""), unit)
+            rec[f], n = amount(values.get(f, ""))
+            places += [n] if n is not None else []
         except CellError as exc:
-            messages.append(Message(origin, row.line, f"t10 {f}: {exc}: left blank", row.text, placed=False))
+            messages.append(Message(origin, row.line, f"funding {f}: {exc}: left blank", row.text, placed=False))
             rec[f] = ""
     rec.update(quarters(rec["plan"]) if rec["kind"] == "item" else dict.fromkeys(QUARTERS.values(), ""))
     if not category:
-        messages.append(Message(origin, row.line, "t10 funding figures without a 支出结构 label, not imported",
+        messages.append(Message(origin, row.line, "funding figures without a 支出结构 label, not imported",
                                 row.text, placed=False))
         return None
     return rec
@@ -132,18 +135,22 @@ def realign_task_row(row: Row, columns: dict[str, int], origin: str, messages: l
 
 def task_projects(task: int, text: str, unit: str, origin: str, line: int,
                   messages: list[Message]) -> list[dict[str, str]]:
-    """`项目A81.11万元, 项目B116.24万元。` -> one record per project with its amount."""
+    """`项目A81.11万元, 项目B116.24万元。` -> one record per project with its amount (in the table's unit)."""
     out = []
     for part in LIST_SEPARATORS.split(text.strip().rstrip("。.")):
         if not part.strip():
             continue
         m = PROJECT_AMOUNT.fullmatch(part.strip())
         if not m:
-            messages.append(Message(origin, line, "t10 project without an amount, not split out", part,
+            messages.append(Message(origin, line, "project without an amount, not split out", part,
                                     placed=False))
             continue
-        value, _ = amount(m[2], m[3])
-        out.append({"task": str(task), "project": m[1].strip(), "amount": value})
+        if m[3] != unit:
+            messages.append(Message(origin, line, f"project amount printed in {m[3]}, the table's in {unit}: not "
+                                    "split out", part, placed=False))
+            continue
+        value, _ = amount(m[2])
+        out.append({"task": str(task), "project_name": m[1].strip(), "amount": value})
     return out
 
 
@@ -160,8 +167,10 @@ def indicator_record(row: Row, columns: dict[str, int], task: int, n: int) -> di
 
 @dataclass
 class Overall:
-    """Table 10 as it is read, row by row (local to `parse_overall`)."""
+    """A department-wide target form as it is read, row by row (local to `parse_overall`)."""
 
+    funding_columns: tuple[Column, ...]
+    task_columns: tuple[Column, ...]
     section: str = ""
     groups: list[dict[str, int]] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)
@@ -169,31 +178,32 @@ class Overall:
     tasks: list[dict[str, str]] = field(default_factory=list)
     projects: list[dict[str, str]] = field(default_factory=list)
     indicators: list[dict[str, str]] = field(default_factory=list)
+    places: list[int] = field(default_factory=list)
 
 
 def section_header(row: Row, state: Overall) -> bool:
     """A row opening the funding block or the task block sets up its columns."""
     first = normal(row.cell(0))
     if any(normal(c) == "支出结构" for c in row.cells) and (not first or first in FUNDING_SECTION):
-        state.section, state.groups = "funding", funding_groups(row)
+        state.section, state.groups = "funding", funding_groups(row, state.funding_columns)
         state.funding = [[] for _ in state.groups]
         return True
     if first in TASK_SECTION or "年度工作任务" in {normal(c) for c in row.cells}:
         cells = ("",) + row.cells[1:] if first in TASK_SECTION else row.cells
-        state.section, state.columns = "tasks", column_map(cells, TASK_COLUMNS)
+        state.section, state.columns = "tasks", column_map(cells, state.task_columns)
         return True
     return False
 
 
-def parse_overall(block: Block, unit: str) -> FormResult:
+def parse_overall(block: Block, unit: str, kind: TableKind) -> FormResult:
     messages: list[Message] = []
-    state = Overall()
+    state = Overall(columns_of(kind.part("funding")), columns_of(kind.part("tasks"), kind.part("indicators")))
     for row in block.rows:
         if row.blank or normal(row.cell(0)) in FORM_IGNORED or section_header(row, state):
             continue
         if state.section == "funding":
             for k, group in enumerate(state.groups):
-                rec = funding_record(row, group, unit, block.origin, messages)
+                rec = funding_record(row, group, block.origin, messages, state.places)
                 if rec:
                     state.funding[k].append(rec)
         elif state.section == "tasks":
@@ -201,12 +211,11 @@ def parse_overall(block: Block, unit: str) -> FormResult:
             if placed is not None:
                 add_task_row(placed, state.columns, unit, block.origin, messages, state)
         else:
-            messages.append(Message(block.origin, row.line, "row before any section of table 10, not imported",
+            messages.append(Message(block.origin, row.line, "row before any section of the form, not imported",
                                     row.text, placed=False))
     funding = tuple({"row": str(i + 1), **rec} for i, rec in enumerate(r for half in state.funding for r in half))
-    return FormResult({"t10-funding": funding, "t10-tasks": tuple(state.tasks),
-                       "t10-task-projects": tuple(state.projects), "t10-indicators": tuple(state.indicators)},
-                      tuple(messages))
+    return FormResult({"funding": funding, "tasks": tuple(state.tasks), "task-projects": tuple(state.projects),
+                       "indicators": tuple(state.indicators)}, tuple(messages), tuple(state.places))
 
 
 def add_task_row(row: Row, columns: dict[str, int], unit: str, origin: str, messages: list[Message],
@@ -217,9 +226,10 @@ def add_task_row(row: Row, columns: dict[str, int], unit: str, origin: str, mess
     if description:
         listed = clean(row.cell(columns.get("projects", -1)))
         try:
-            fiscal, _ = amount(row.cell(columns.get("fiscal_amount", -1)), unit)
+            fiscal, n = amount(row.cell(columns.get("fiscal_amount", -1)))
+            state.places += [n] if n is not None else []
         except CellError as exc:
-            messages.append(Message(origin, row.line, f"t10 fiscal_amount: {exc}: left blank", row.text,
+            messages.append(Message(origin, row.line, f"fiscal_amount: {exc}: left blank", row.text,
                                     placed=False))
             fiscal = ""
         tasks.append({"task": str(len(tasks) + 1), "description": description, "projects": listed,
@@ -254,7 +264,8 @@ def form_values(row: Row, origin: str, messages: list[Message]) -> dict[str, str
                 out[PROJECT_FORM[key]] = clean(nxt[1])
                 used.add(nxt[0])
             continue
-        messages.append(Message(origin, row.line, "cell of table 11 with no label, not imported", c, placed=False))
+        messages.append(Message(origin, row.line, "cell of the project form with no label, not imported", c,
+                                placed=False))
     return out
 
 
@@ -269,8 +280,9 @@ def realign_indicator(row: Row, columns: dict[str, int], origin: str, messages: 
     return shifted(row, by)
 
 
-def parse_project(block: Block, unit: str) -> FormResult:
+def parse_project(block: Block, unit: str, kind: TableKind) -> FormResult:
     messages: list[Message] = []
+    indicator_columns = columns_of(kind.part("indicators"))
     project: dict[str, str] = {}
     indicators: list[dict[str, str]] = []
     columns: dict[str, int] = {}
@@ -279,7 +291,7 @@ def parse_project(block: Block, unit: str) -> FormResult:
         if row.blank:
             continue
         if "一级指标" in {normal(c) for c in row.cells}:
-            columns = column_map(row.cells, INDICATOR_COLUMNS)
+            columns = column_map(row.cells, indicator_columns)
             continue
         if not columns:
             project.update(form_values(row, block.origin, messages))
@@ -296,20 +308,24 @@ def parse_project(block: Block, unit: str) -> FormResult:
         indicators.append({"row": str(len(indicators) + 1), "level1": rec["level1"], "level2": rec["level2"],
                            "level3": rec["level3"], "target": rec.get("target", ""), "operator": operator,
                            "value": value, "unit": measure})
-    return FormResult({"project": (project_record(project, unit, block, messages),),
-                       "indicators": tuple(indicators)}, tuple(messages))
+    places: list[int] = []
+    record = project_record(project, unit, block, messages, places)
+    return FormResult({"project": (record,), "indicators": tuple(indicators)}, tuple(messages), tuple(places))
 
 
-def project_record(values: dict[str, str], unit: str, block: Block, messages: list[Message]) -> dict[str, str]:
-    rec = {k: values.get(k, "") for k in ("project", "period", "implementer", "supervisor", "goal")}
+def project_record(values: dict[str, str], unit: str, block: Block, messages: list[Message],
+                   places: list[int]) -> dict[str, str]:
+    rec = {k: values.get(k, "") for k in ("project_name", "period", "implementer", "supervisor", "goal")}
     for f in ("budget", "fiscal"):
         try:
-            rec[f], _ = suffixed_amount(values.get(f, ""), unit)
+            rec[f], n = suffixed_amount(values.get(f, ""), unit)
+            places += [n] if n is not None else []
         except CellError as exc:
-            messages.append(Message(block.origin, block.start, f"table 11 {f}: {exc}: left blank", placed=False))
+            messages.append(Message(block.origin, block.start, f"project form {f}: {exc}: left blank", placed=False))
             rec[f] = ""
     rec["scope"], rec["plan"] = values.get("scope", ""), values.get("plan", "")
     rec.update(quarters(rec["plan"]))
-    if not rec["project"]:
-        messages.append(Message(block.origin, block.start, "table 11 without a 项目名称", block.title, placed=False))
+    if not rec["project_name"]:
+        messages.append(Message(block.origin, block.start, "project form without a 项目名称", block.title,
+                                placed=False))
     return rec

@@ -1,59 +1,96 @@
-"""Entries of a budget's datapackage.json, built the way the hand-checked budgets write them."""
+"""Entries of a dataset's datapackage.json and the files they point to, built the way the hand-checked
+datasets write them: a table's resources from its kind in the catalogue, the dataset's own resources (code
+tables, errata, narrative figures, prior year, translations) with their standard schemas."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .layout import SUPPORT, SUPPORT_AFTER, TABLES, ResourceLayout, TableLayout
+from ..catalogue import Catalogue, TableKind, schema
 
 DESCRIPTOR = "datapackage.json"
 RESOURCE_BASE = {"profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
-# What `new` leaves for `import` to fill in. The validator refuses it (it is no checksum), so a budget that
+# What `new` leaves for `import` to fill in. The validator refuses it (it is no checksum), so a dataset that
 # was scaffolded but not imported says so instead of publishing empty tables.
 SOURCE_PLACEHOLDER = "FILL-IN: python build.py import <document> --into datasets/{slug}"
+SUPPORT_SCHEMAS = Path("catalogue") / "support"
 
 
-def resource_entry(r: ResourceLayout) -> dict[str, Any]:
-    return {"name": r.name, "path": f"data/{r.name}.csv", **RESOURCE_BASE, "schema": f"schemas/{r.schema}",
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One resource of a dataset: its name, title, and the schema (a dict) its file follows."""
+
+    name: str
+    title: str
+    title_en: str
+    schema: dict[str, Any]
+
+
+# The dataset's own resources, before (code tables) and after (errata, …) the tables. `import` fills only the
+# two code tables; people write the others.
+SUPPORT = (("codes-function", "codes", "支出功能分类科目（本预算所用）", "Function classification codes used"),
+           ("codes-economic", "codes", "部门预算支出经济分类科目（本预算所用）", "Economic classification codes used"))
+SUPPORT_AFTER = (("errata", "errata", "勘误", "Errata"),
+                 ("narrative-figures", "narrative-figures", "说明文字中的数字", "Figures stated in the narrative"),
+                 ("prior-year", "prior-year", "上年比较", "Comparison with the previous year"),
+                 ("translations", "translations", "表格文字英译（非官方）",
+                  "English translations of table text (unofficial)"))
+PEOPLE_WRITE = tuple(name for name, *_ in SUPPORT_AFTER)
+
+
+def support_schema(reference: Path, name: str) -> dict[str, Any]:
+    return json.loads((reference / SUPPORT_SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def support(reference: Path, after: bool) -> list[ResourceSpec]:
+    return [ResourceSpec(name, zh, en, support_schema(reference, schema_name))
+            for name, schema_name, zh, en in (SUPPORT_AFTER if after else SUPPORT)]
+
+
+def table_resources(catalogue: Catalogue, kind: TableKind, table_id: str, unit: str, title: str, title_en: str,
+                    columns: list[tuple[str, ...] | None] | None = None) -> list[ResourceSpec]:
+    """The resources of one table: one per part of its kind, with the columns it prints (all by default)."""
+    out = []
+    for i, part in enumerate(kind.parts):
+        printed = columns[i] if columns else None
+        zh = f"{title}：{part.title.zh}" if part.suffix else title
+        en = f"{title_en}: {part.title.en}" if part.suffix else title_en
+        out.append(ResourceSpec(part.resource(table_id), zh, en,
+                                schema(catalogue, kind, part, unit or "万元", printed or None, table_id)))
+    return out
+
+
+def resource_entry(r: ResourceSpec) -> dict[str, Any]:
+    return {"name": r.name, "path": f"data/{r.name}.csv", **RESOURCE_BASE, "schema": f"schemas/{r.name}.json",
             "title": r.title, "x_i18n": {"en": {"title": r.title_en}}}
 
 
-def table_entry(table_id: str, number: str, title: str, title_en: str, resources: list[str], status: str,
-                lines: tuple[int, int], printed_title: str = "", note: dict[str, str] | None = None,
-                extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def table_entry(table_id: str, number: str, kind: str, title: str, title_en: str, unit: str, precision: int,
+                resources: list[str], status: str, lines: tuple[int, int], printed_title: str = "",
+                note: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     source: dict[str, Any] = {"lines": list(lines)}
     if printed_title and printed_title != title:
         source["printed_title"] = printed_title
-    entry: dict[str, Any] = {"id": table_id, "number": number, "title": title, "resources": resources,
-                             "status": status, "source": {**source, **(extra or {})},
-                             "x_i18n": {"en": {"title": title_en}}}
+    entry: dict[str, Any] = {"id": table_id, "number": number, "kind": kind, "title": title}
+    if unit:
+        entry.update(unit=unit, precision=precision)
+    entry.update({"resources": resources, "status": status, "source": {**source, **(extra or {})},
+                  "x_i18n": {"en": {"title": title_en}}})
     if note:
         entry["note"] = note
     return entry
-
-
-def standard_tables() -> list[TableLayout]:
-    """Tables 1 to 10; table 11 is one table per project, added by `import`."""
-    return [t for t in TABLES if t.parser != "project-performance"]
-
-
-def project_resources(table_id: str, title: str, title_en: str) -> list[ResourceLayout]:
-    layout = next(t for t in TABLES if t.parser == "project-performance")
-    return [ResourceLayout(r.name.format(id=table_id), r.schema, r.title.format(title=title),
-                           r.title_en.format(title_en=title_en)) for r in layout.resources]
-
-
-def resource_layouts(extra: tuple[ResourceLayout, ...] = ()) -> list[ResourceLayout]:
-    """Every resource of a budget folder in descriptor order: code tables, tables 1-10, `extra` (the project
-    tables), then errata, narrative figures, prior year and translations."""
-    return [*SUPPORT, *(r for t in standard_tables() for r in t.resources), *extra, *SUPPORT_AFTER]
 
 
 def read_descriptor(folder: Path) -> dict[str, Any]:
     return json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def write_descriptor(folder: Path, descriptor: dict[str, Any]) -> None:
-    (folder / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(folder / DESCRIPTOR, descriptor)

@@ -1,8 +1,10 @@
 """`build.py import`: read a source document, turn each recognised table into rows, write the folder.
 
-read (text.py | xlsx.py) -> parse (grid.py, forms.py) -> code tables -> write (write.py). What cannot be
-placed is collected as `Message`s with file and line, never guessed at. Codes are kept as printed: a
-misprinted code is for a human to correct with an erratum, so validation flags it.
+read (text.py | xlsx.py | pdf.py) -> recognise each table's kind (catalogue) -> parse it by its kind's layout
+(grid.py, forms.py) -> number it as printed -> code tables -> write (write.py). What cannot be placed is
+collected as `Message`s with file, page, line and table, never guessed at. Figures are kept as printed, in
+the unit their table prints; codes are kept as printed: a misprinted code is for a human to correct with an
+erratum, so validation flags it.
 """
 
 from __future__ import annotations
@@ -12,22 +14,21 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from ..load import load_codelist, load_schema_fields
-from ..model import Field
-from .cells import CODE, NOTE, normal
-from .forms import parse_overall, parse_project
-from .grid import Cells, coded_problem, parse_records, parse_two_sided, rows_problem
-from .layout import BY_ID, CODE_SOURCES, TableLayout
-from .model import Block, Document, ImportResult, Message, ParsedTable
+from ..catalogue import CLASSIFICATIONS, Catalogue, CatalogueError, TableKind, load_catalogue
+from ..load import load_codelist
+from ..model import UNITS
+from .cells import CODE, NOTE, SUFFIXED, normal
+from .forms import FormResult, parse_overall, parse_project
+from .grid import Cells, coded_problem, parse_economic_pairs, parse_records, parse_two_sided, rows_problem
+from .model import Block, Document, ImportResult, Listed, Message, ParsedPart, ParsedTable
 from .narrative import to_markdown
-from .package import SOURCE_PLACEHOLDER, read_descriptor, standard_tables
+from .package import SOURCE_PLACEHOLDER, read_descriptor
 from .text import parse_text
-from .titles import without_numbering
+from .titles import number_value, table_id, without_numbering
 from .write import Written, write_import
 from .xlsx import WorkbookError, read_workbook
-
-UNITS = ("万元", "元")
 
 
 class ImportRefused(ValueError):
@@ -37,13 +38,13 @@ class ImportRefused(ValueError):
 # --- reading -----------------------------------------------------------------------------------------------
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, catalogue: Catalogue) -> Document:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ImportRefused(f"{path}: no such file")
     if suffix in (".xlsx", ".xlsm"):
         try:
-            return read_workbook(path)
+            return read_workbook(path, catalogue)
         except WorkbookError as exc:
             raise ImportRefused(str(exc)) from None
     if suffix in (".xls", ".et"):
@@ -55,10 +56,10 @@ def read_document(path: Path) -> Document:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"{path.name}: not UTF-8 text (byte {exc.start}; is it GBK?): save it as UTF-8") from None
-    return parse_text(text, path.name)
+    return parse_text(text, path.name, catalogue)
 
 
-def check_folder(folder: Path, replace_data: bool) -> dict:
+def check_folder(folder: Path, replace_data: bool) -> dict[str, Any]:
     if not (folder / "datapackage.json").is_file():
         raise ImportRefused(f"{folder}: no budget folder here; create it first with `python build.py new ...`")
     try:
@@ -99,41 +100,28 @@ def descriptor_problem(d: object) -> str:
 
 @dataclass(frozen=True)
 class Context:
-    """What every table's parse needs: where schemas are, the --unit option, the function classes."""
+    """What every table's parse needs: the catalogue, the --unit option, the function classes by name."""
 
-    folder: Path
-    reference: Path
+    catalogue: Catalogue
     unit: str | None
     classes: dict[str, str]
     codelist: str
 
-    def fields(self, schema: str) -> tuple[Field, ...]:
-        """The folder's copy of a standard schema, or the standard one where the folder has none yet."""
-        base = self.folder if (self.folder / "schemas" / schema).is_file() else self.reference
-        return tuple(load_schema_fields(base, self.folder.name, f"schemas/{schema}"))
 
-
-def block_unit(block: Block, option: str | None, layout: TableLayout) -> tuple[str, list[Message]]:
+def block_unit(block: Block, option: str | None) -> tuple[str, list[Message]]:
+    """The unit a table's amounts are printed in: its own 单位 line, a unit printed in its cells (a form), else
+    the --unit option. With none of them nothing is guessed: the table's amounts cannot be placed."""
     messages = []
-    if block.unit and option and block.unit != option:
-        messages.append(Message(block.origin, block.start, f"the table prints its unit as {block.unit}: used "
-                                f"instead of --unit {option}"))
-    unit = block.unit or option or "万元"
-    if not block.unit and not option and layout.parser != "project-performance":
-        messages.append(Message(block.origin, block.start, "no unit row (单位：万元) printed: amounts read as 万元 "
-                                "(use --unit 元 if they are in yuan)"))
-    if unit == "元":
-        messages.append(Message(block.origin, block.start, "amounts converted from 元 to 万元: divided by 10,000 "
-                                "with exact decimals and rounded half up to 0.01"))
+    cell_units = {m[2] for r in block.rows for c in r.cells if (m := SUFFIXED.fullmatch(c.strip()))}
+    unit = block.unit or (cell_units.pop() if len(cell_units) == 1 else "")
+    if unit and option and unit != option:
+        messages.append(Message(block.origin, block.start, f"the table prints its unit as {unit}: used instead of "
+                                f"--unit {option}", page=block.pages[0] or None))
+    if not unit and option:
+        unit = option
+        messages.append(Message(block.origin, block.start, f"no unit printed: amounts read as {option} (--unit)",
+                                page=block.pages[0] or None))
     return unit, messages
-
-
-def grid_cells(block: Block, layout: TableLayout, ctx: Context, unit: str) -> Cells:
-    fields = ctx.fields(layout.resources[0].schema)
-    if layout.parser == "two-sided":
-        return parse_two_sided(block, fields, unit, ctx.classes, ctx.codelist)
-    check = coded_problem(layout) if layout.parser == "coded" else rows_problem
-    return parse_records(block, layout, fields, unit, check)
 
 
 def source_note(block: Block) -> tuple[str, list[Message]]:
@@ -144,130 +132,196 @@ def source_note(block: Block) -> tuple[str, list[Message]]:
             notes.append(row.cells[0])
         else:
             messages.append(Message(block.origin, row.line, "text inside the table, not imported", row.text,
-                                    placed=False))
+                                    placed=False, page=row.page))
     return " ".join(notes), messages
 
 
-def has_amounts(resources: dict[str, tuple[dict[str, str], ...]], amount_fields: dict[str, set[str]]) -> bool:
-    return any(rec.get(f) for name, rows in resources.items() for rec in rows for f in amount_fields.get(name, ()))
+def parse_grid(block: Block, kind: TableKind, ctx: Context) -> Cells:
+    part = kind.parts[0]
+    if kind.layout == "two-sided":
+        return parse_two_sided(block, part, ctx.classes, ctx.codelist)
+    if kind.layout == "economic-pairs":
+        return parse_economic_pairs(block, part)
+    if kind.layout == "coded":
+        return parse_records(block, part, coded_problem("code", "name"), "code", "name")
+    label = "unit_name" if "unit_code" in part.names else ""
+    return parse_records(block, part, rows_problem, "unit_code" if label else "", label)
 
 
-def table_rows(block: Block, layout: TableLayout, table_id: str, ctx: Context,
-               unit: str) -> tuple[dict[str, tuple[dict[str, str], ...]], list[Message]]:
-    """The resources of one table, by its kind of layout."""
-    if layout.parser == "overall-performance":
-        form = parse_overall(block, unit)
-        return dict(form.resources), list(form.messages)
-    if layout.parser == "project-performance":
-        form = parse_project(block, unit)
-        return {f"{table_id}-{k}": v for k, v in form.resources.items()}, list(form.messages)
-    cells = grid_cells(block, layout, ctx, unit)
-    messages = list(cells.messages)
-    if cells.rounded and unit == "万元":
-        messages.append(Message(block.origin, block.start, f"{cells.rounded} figure(s) had more than two decimal "
-                                "places and were rounded half up to 0.01"))
-    return {layout.resources[0].name: cells.rows}, messages
+def form_parts(kind: TableKind, form: FormResult) -> tuple[ParsedPart, ...]:
+    return tuple(ParsedPart(p.suffix, p.names, form.parts.get(p.suffix, ())) for p in kind.parts)
 
 
-def parse_block(block: Block, table_id: str, ctx: Context) -> ParsedTable:
-    layout = BY_ID[block.layout]
-    unit, messages = block_unit(block, ctx.unit, layout)
+PARSERS: dict[str, Callable[[Block, str, TableKind], FormResult]] = {
+    "overall-performance": parse_overall,
+    "project-performance": parse_project,
+}
+
+
+def table_parts(block: Block, kind: TableKind, ctx: Context, unit: str
+                ) -> tuple[tuple[ParsedPart, ...], tuple[int, ...], list[Message]]:
+    """The parts of one table, read by its kind's layout, the decimal places of its amounts, and messages."""
+    if kind.layout in PARSERS:
+        form = PARSERS[kind.layout](block, unit, kind)
+        return form_parts(kind, form), form.places, list(form.messages)
+    cells = parse_grid(block, kind, ctx)
+    return (ParsedPart("", cells.columns, cells.rows),), cells.places, list(cells.messages)
+
+
+def precision_of(places: tuple[int, ...], block: Block) -> tuple[int, list[Message]]:
+    """The decimal places a table prints its amounts with; figures printed with fewer are written with that
+    many (the same number) and reported."""
+    if not places:
+        return 2, []
+    most = max(places)
+    fewer = sum(1 for p in places if p < most)
+    if not fewer:
+        return most, []
+    return most, [Message(block.origin, block.start, f"{fewer} figure(s) printed with fewer decimal places than the "
+                          f"table's {most}: written with {most} (the same value)", page=block.pages[0] or None)]
+
+
+def padded(parts: tuple[ParsedPart, ...], kind: TableKind, precision: int) -> tuple[ParsedPart, ...]:
+    out = []
+    for part, spec in zip(parts, kind.parts, strict=True):
+        amounts = {c.name for c in spec.columns if c.amount}
+        rows = tuple({k: pad(v, precision) if k in amounts and v else v for k, v in r.items()} for r in part.rows)
+        out.append(ParsedPart(part.suffix, part.columns, rows))
+    return tuple(out)
+
+
+def pad(value: str, precision: int) -> str:
+    whole, _, decimals = value.partition(".")
+    return f"{whole}.{decimals.ljust(precision, '0')}" if precision else whole
+
+
+def has_amounts(parts: tuple[ParsedPart, ...], kind: TableKind) -> bool:
+    amounts = {c.name for p in kind.parts for c in p.columns if c.amount}
+    return any(rec.get(f) for part in parts for rec in part.rows for f in amounts)
+
+
+def empty_parts(kind: TableKind) -> tuple[ParsedPart, ...]:
+    return tuple(ParsedPart(p.suffix, p.names, ()) for p in kind.parts)
+
+
+def parse_block(block: Block, ctx: Context) -> ParsedTable:
+    kind = ctx.catalogue.kind(block.kind)
+    unit, messages = block_unit(block, ctx.unit)
     note, stray = source_note(block)
-    resources, more = table_rows(block, layout, table_id, ctx, unit)
-    schemas = {r.name.format(id=table_id): r.schema for r in layout.resources}
-    amounts = {name: {f.name for f in ctx.fields(schema) if f.is_amount} for name, schema in schemas.items()}
-    status = "published" if has_amounts(resources, amounts) else "empty"
-    if layout.parser == "project-performance":  # its own title is the table's title (信息化专项资金项目绩效目标表)
-        title, printed = without_numbering(block.title), ""
+    amounts = any(c.amount for p in kind.parts for c in p.columns)
+    if amounts and not unit:
+        messages.append(Message(block.origin, block.start, "no unit printed for this table (单位：元 or "
+                                "单位：万元) and no --unit given: its amounts were not imported", block.title,
+                                placed=False, page=block.pages[0] or None))
+        parts: tuple[ParsedPart, ...] = empty_parts(kind)
+        places: tuple[int, ...] = ()
     else:
-        title, printed = layout.title, block.title
-    return ParsedTable(table_id, layout.id, title, printed, (block.start, block.end), resources, status, note,
-                       tuple(messages + stray + more), sheet=block.sheet)
+        parts, places, more = table_parts(block, kind, ctx, unit)
+        messages += more
+    precision, notes = precision_of(places, block)
+    parts = padded(parts, kind, precision)
+    status = "published" if has_amounts(parts, kind) else "empty"
+    lines = block.pages if block.pages != (0, 0) else (block.start, block.end)
+    return ParsedTable("", block.number, kind.id, block.title, lines, parts, status,
+                       unit if amounts else "", precision, note, tuple(messages + notes + stray), sheet=block.sheet)
 
 
-def parse_blocks(doc: Document, ctx: Context) -> tuple[list[ParsedTable], list[Message]]:
-    parsed: list[ParsedTable] = []
-    messages: list[Message] = []
-    seen: set[str] = set()
-    letters = iter(string.ascii_lowercase)
-    for block in doc.blocks:
-        if block.layout == "t11":
-            letter = next(letters, None)
-            if letter is None:
-                messages.append(Message(block.origin, block.start, "more than 26 project tables: not imported",
-                                        block.title, placed=False))
-                continue
-            parsed.append(parse_block(block, f"t11{letter}", ctx))
-        elif block.layout in seen:
-            messages.append(Message(block.origin, block.start, f"second table recognised as {block.layout}: "
-                                    "not imported", block.title, placed=False))
-        else:
-            seen.add(block.layout)
-            parsed.append(parse_block(block, block.layout, ctx))
-    return parsed, messages
+# --- numbering -----------------------------------------------------------------------------------------------
 
 
-def missing_table(layout: TableLayout, doc: Document) -> ParsedTable:
-    """A standard table the body does not print: empty, and marked as listed-only if the contents list it."""
-    names = [r.name.format(id=layout.id) for r in layout.resources]
-    listed = doc.listed.get(layout.id)
-    if listed:
-        line, entry = listed
-        message = Message(doc.origin, line, f"table {layout.id} is listed in the contents but not printed: left "
-                          "empty and marked as listed-not-published (nothing reconstructed)", entry, placed=False)
-        return ParsedTable(layout.id, layout.id, layout.title, entry, (line, line), dict.fromkeys(names, ()),
-                           "empty", messages=(message,), missing=True)
-    where = "workbook" if doc.kind == "xlsx" else "document"
-    message = Message(doc.origin, None, f"table {layout.id} {layout.title} is not in the {where}: left empty",
-                      placed=False)
-    return ParsedTable(layout.id, layout.id, layout.title, "", (0, 0), dict.fromkeys(names, ()), "empty",
-                       messages=(message,))
+def numbered(tables: list[ParsedTable], listed: tuple[Listed, ...]) -> list[ParsedTable]:
+    """Each table with its printed number (its title's, else its contents entry's, else its position) and its
+    id; where one number covers several tables (one per project), they are t11a, t11b, ..."""
+    entries: dict[str, list[Listed]] = {}
+    for e in listed:
+        entries.setdefault(e.kind, []).append(e)
+    seen: dict[str, int] = {}
+    out = []
+    for position, t in enumerate(tables, start=1):
+        k = seen.get(t.kind, 0)
+        seen[t.kind] = k + 1
+        of_kind = entries.get(t.kind, [])
+        entry = of_kind[min(k, len(of_kind) - 1)] if of_kind else None
+        number = t.number or (entry.number if entry else "")
+        title = without_numbering(entry.text if entry and t.kind != "project-performance" else t.title)
+        printed = t.title if title != t.title else ""  # the body's title as printed, numbering and all
+        out.append(replace(t, id=table_id(number, position), number=number or str(position), title=title,
+                           printed_title=printed))
+    counts: dict[str, int] = {}
+    for t in out:
+        counts[t.id] = counts.get(t.id, 0) + 1
+    letters: dict[str, int] = {}
+    final = []
+    for t in out:
+        if counts[t.id] > 1:
+            k = letters.get(t.id, 0)
+            letters[t.id] = k + 1
+            t = replace(t, id=f"{t.id}{string.ascii_lowercase[k]}")
+        final.append(t)
+    return final
 
 
-def complete(parsed: list[ParsedTable], doc: Document) -> list[ParsedTable]:
-    """Tables 1-10 in order (missing ones empty), then the project tables (or table 11 as missing)."""
-    by_id = {t.id: t for t in parsed}
-    out = [by_id.get(t.id) or missing_table(t, doc) for t in standard_tables()]
-    projects = [t for t in parsed if t.layout == "t11"]
-    if projects:
-        return out + projects
-    t11 = BY_ID["t11"]
-    return out + ([missing_table(t11, doc)] if "t11" in doc.listed else [])
+def missing_tables(tables: list[ParsedTable], listed: tuple[Listed, ...], catalogue: Catalogue,
+                   origin: str) -> list[ParsedTable]:
+    """Tables the contents list but the body does not print: empty, marked listed-not-published."""
+    printed = {t.kind for t in tables}
+    out: list[ParsedTable] = []
+    for e in listed:
+        if e.kind in printed or any(t.kind == e.kind for t in out):
+            continue
+        kind = catalogue.kind(e.kind)
+        message = Message(origin, e.line, f"table {e.number} ({kind.id}) is listed in the contents but not printed: "
+                          "left empty and marked as listed-not-published (nothing reconstructed)", e.text,
+                          placed=False)
+        parts = empty_parts(kind)
+        out.append(ParsedTable(table_id(e.number, 0), e.number, kind.id, without_numbering(e.text), (e.line, e.line),
+                               parts, "empty", messages=(message,), missing=True))
+    return out
+
+
+def in_printed_order(tables: list[ParsedTable]) -> list[ParsedTable]:
+    return sorted(tables, key=lambda t: (number_value(t.number) or 999, t.id))
 
 
 # --- code tables -------------------------------------------------------------------------------------------
 
 
-def code_tables(tables: list[ParsedTable], reference: Path, codelists: dict[str, str],
+def code_tables(tables: list[ParsedTable], reference: Path, codelists: dict[str, str], catalogue: Catalogue,
                 origin: str) -> tuple[dict[str, tuple[dict[str, str], ...]], list[Message]]:
-    """The budget's code tables: the rows of the reference lists for every code its tables print. A code the
+    """The dataset's code tables: the rows of the reference lists for every code its tables print. A code the
     reference list lacks is reported: a misprint needs an erratum, a new code a line in the reference list."""
     out: dict[str, tuple[dict[str, str], ...]] = {}
     messages: list[Message] = []
-    rows = {name: recs for t in tables for name, recs in t.resources.items()}
-    for resource, sources in CODE_SOURCES.items():
+    used: dict[str, dict[str, str]] = {}
+    for t in tables:
+        kind = catalogue.kind(t.kind)
+        for part, spec in zip(t.parts, kind.parts, strict=True):
+            for column in spec.columns:
+                if not column.codes:
+                    continue
+                resource = CLASSIFICATIONS[column.codes][2]
+                for rec in part.rows:
+                    code = rec.get(column.name, "")
+                    if code and CODE.fullmatch(code):
+                        used.setdefault(resource, {}).setdefault(code, rec.get("_line", ""))
+    for resource in sorted({CLASSIFICATIONS[c][2] for c in CLASSIFICATIONS}):
         listname = codelists.get(resource, "")
         reference_list, _ = load_codelist(reference / listname) if listname else (None, [])
         known = reference_list.by_code() if reference_list else {}
-        used: dict[str, str] = {}
-        for name, field in sources:
-            for rec in rows.get(name, ()):
-                code = rec.get(field, "")
-                if code and CODE.fullmatch(code):
-                    used.setdefault(code, rec.get("_line", ""))
-        for code, line in sorted(used.items()):
+        codes = used.get(resource, {})
+        for code, line in sorted(codes.items()):
             if code not in known:
                 messages.append(Message(origin, int(line) if line else None, f"code {code} is not in the reference "
                                         f"list {listname or '(none)'}: kept as printed; validation will flag it (a "
                                         "misprint needs an erratum, a new code a row in the reference list)",
                                         placed=False))
         out[resource] = tuple({k: "" if known[c][k] is None else str(known[c][k]) for k in known[c]}
-                              for c in sorted(used) if c in known)
+                              for c in sorted(codes) if c in known)
     return out, messages
 
 
 def function_classes(reference: Path, codelists: dict[str, str]) -> dict[str, str]:
-    """Class (3-digit) codes by name, to give the lines of tables 1 and 4 their function_code."""
+    """Class (3-digit) codes by name, to give the lines of two-sided tables their function_code."""
     listname = codelists.get("codes-function", "")
     reference_list, _ = load_codelist(reference / listname) if listname else (None, [])
     if reference_list is None:
@@ -284,24 +338,28 @@ def import_document(source: Path, folder: Path, reference: Path, unit: str | Non
         raise ImportRefused(f"--unit must be 万元 or 元, not {unit!r}")
     if not source.is_file():
         raise ImportRefused(f"{source}: no such file")
+    try:
+        catalogue = load_catalogue(reference.resolve())
+    except CatalogueError as exc:
+        raise ImportRefused(str(exc)) from None
     descriptor = check_folder(folder, replace_data)
-    doc = read_document(source)
+    doc = read_document(source, catalogue)
     codelists = dict(descriptor["x_budget"].get("codelists", {}))
-    ctx = Context(folder, reference, unit, function_classes(reference, codelists),
+    ctx = Context(catalogue, unit, function_classes(reference, codelists),
                   codelists.get("codes-function", "(no function code list)"))
-    parsed, messages = parse_blocks(doc, ctx)
-    tables = complete(parsed, doc)
-    codes, more = code_tables(tables, reference, codelists, doc.origin)
+    parsed = numbered([parse_block(b, ctx) for b in doc.blocks], doc.listed)
+    tables = in_printed_order(parsed + missing_tables(parsed, doc.listed, catalogue, doc.origin))
+    codes, more = code_tables(tables, reference, codelists, catalogue, doc.origin)
     narrative = to_markdown(doc.narrative) if doc.narrative else None
     written = write_atomically(folder, lambda work: write_import(work, source, doc, tables, codes, narrative,
-                                                                 reference))
-    notes = list(doc.messages) + messages + more
+                                                                 reference, catalogue))
+    notes = list(doc.messages) + more
     if narrative is not None:
         first, last = doc.narrative[0][0], doc.narrative[-1][0]
         notes.append(Message(doc.origin, first, f"narrative (lines {first}-{last}) written to narrative/zh.md; "
                              "narrative/en.md left as it was (translate it by hand)"))
-    clean_tables = tuple(replace(t, resources=strip_lines(t.resources)) for t in tables)
-    return ImportResult(folder.name, written.source, written.sha256, clean_tables, tuple(notes))
+    clean = tuple(replace(t, parts=tuple(replace(p, rows=strip_lines(p.rows)) for p in t.parts)) for t in tables)
+    return ImportResult(folder.name, written.source, written.sha256, clean, tuple(notes))
 
 
 def write_atomically(folder: Path, write: Callable[[Path], Written]) -> Written:
@@ -324,7 +382,5 @@ def write_atomically(folder: Path, write: Callable[[Path], Written]) -> Written:
     return written
 
 
-def strip_lines(resources: dict[str, tuple[dict[str, str], ...]]) -> dict[str, tuple[dict[str, str], ...]]:
-    return {name: tuple({k: v for k, v in r.items() if not k.startswith("_")} for r in rows)
-            for name, rows in resources.items()}
-
+def strip_lines(rows: tuple[dict[str, str], ...]) -> tuple[dict[str, str], ...]:
+    return tuple({k: v for k, v in r.items() if not k.startswith("_")} for r in rows)

@@ -11,36 +11,37 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..catalogue import Catalogue
 from .cells import NOTE, SUBTITLE, unit_of
-from .model import Block, Document, Message, Row
-from .titles import recognise
+from .model import Block, Document, Listed, Message, Row
+from .titles import printed_number, recognise, without_numbering
 
 PART = re.compile(r"^\s*第([一二三四五六七八九十]+)\s*部分")
 LOOKAHEAD = 6  # lines after a title within which its unit line or first row must appear
 
 
-def read_text(path: Path) -> Document:
+def read_text(path: Path, catalogue: Catalogue) -> Document:
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig")
-    return parse_text(text, path.name)
+    return parse_text(text, path.name, catalogue)
 
 
 def split_lines(text: str) -> list[str]:
     return [line.rstrip("\r") for line in text.split("\n")]
 
 
-def parse_text(text: str, origin: str) -> Document:
+def parse_text(text: str, origin: str, catalogue: Catalogue) -> Document:
     lines = split_lines(text)
     annex = part_start(lines, "四")
     body = body_start(lines, annex)
-    starts = table_starts(lines, annex)
-    blocks = [read_block(lines, i, end, table_id, origin) for i, end, table_id in spans(lines, starts, annex)]
-    messages = [m for b in blocks if not b.layout for m in unrecognised(b)]
+    starts = table_starts(lines, annex, catalogue)
+    blocks = [read_block(lines, i, end, kind, origin) for i, end, kind in spans(lines, starts, annex)]
+    messages = [m for b in blocks if not b.kind for m in unrecognised(b)]
     messages += stray_rows(lines, annex, starts, origin)
     narrative_end = annex if annex is not None else (starts[0][0] if starts else len(lines))
     narrative = () if body is None else tuple((n + 1, lines[n]) for n in range(body, narrative_end))
-    return Document(origin, "text", document_title(lines), tuple(b for b in blocks if b.layout),
-                    listings(lines, starts), narrative, tuple(messages))
+    return Document(origin, "text", document_title(lines), tuple(b for b in blocks if b.kind),
+                    listings(lines, starts, catalogue), narrative, tuple(messages))
 
 
 def document_title(lines: list[str]) -> str:
@@ -79,15 +80,15 @@ def is_title_like(line: str) -> bool:
     return not (SUBTITLE.fullmatch(text) or unit_of(text) or NOTE.match(text) or PART.match(text))
 
 
-def table_starts(lines: list[str], annex: int | None) -> list[tuple[int, str]]:
-    """(index, table id or "") of every table title; "" marks a table whose title is not recognised."""
+def table_starts(lines: list[str], annex: int | None, catalogue: Catalogue) -> list[tuple[int, str]]:
+    """(index, kind or "") of every table title; "" marks a table whose title is not recognised."""
     out = []
     for i, line in enumerate(lines):
         if "\t" in line or not line.strip() or not is_title_like(line) or not is_table_start(lines, i):
             continue
-        table_id = recognise(line.strip())
-        if table_id or (annex is not None and i > annex):
-            out.append((i, table_id))
+        kind = recognise(line.strip(), catalogue)
+        if kind or (annex is not None and i > annex):
+            out.append((i, kind))
     return out
 
 
@@ -100,7 +101,7 @@ def spans(lines: list[str], starts: list[tuple[int, str]], annex: int | None) ->
     return out
 
 
-def read_block(lines: list[str], i: int, end: int, table_id: str, origin: str) -> Block:
+def read_block(lines: list[str], i: int, end: int, kind: str, origin: str) -> Block:
     rows, notes, unit = [], [], ""
     last = i
     for j in range(i + 1, end):
@@ -118,7 +119,8 @@ def read_block(lines: list[str], i: int, end: int, table_id: str, origin: str) -
             unit = unit_of(line)
         elif not SUBTITLE.fullmatch(line.strip()):
             notes.append(Row(j + 1, (line.strip(),), line))
-    return Block(table_id, lines[i].strip(), origin, i + 1, last + 1, unit, tuple(rows), tuple(notes))
+    title = lines[i].strip()
+    return Block(kind, title, origin, i + 1, last + 1, unit, tuple(rows), tuple(notes), number=printed_number(title))
 
 
 def unrecognised(block: Block) -> list[Message]:
@@ -137,14 +139,18 @@ def stray_rows(lines: list[str], annex: int | None, starts: list[tuple[int, str]
             for j in range(annex + 1, first) if "\t" in lines[j] and lines[j].strip()]
 
 
-def listings(lines: list[str], starts: list[tuple[int, str]]) -> dict[str, tuple[int, str]]:
-    """Table id -> (1-based line, entry) of its first mention in a list of tables (the contents)."""
+def listings(lines: list[str], starts: list[tuple[int, str]], catalogue: Catalogue) -> tuple[Listed, ...]:
+    """The entries of the first list of tables (the contents): line, entry, kind and printed number. A
+    document that lists its tables twice (contents and the head of the annex part) is read once."""
     titles = {i for i, _ in starts}
-    out: dict[str, tuple[int, str]] = {}
+    out: list[Listed] = []
     for i, line in enumerate(lines):
         if i in titles or "\t" in line or not line.strip():
             continue
-        table_id = recognise(line.strip())
-        if table_id and table_id not in out:
-            out[table_id] = (i + 1, line.strip().lstrip("-•·* "))
-    return out
+        kind = recognise(line.strip(), catalogue)
+        entry = line.strip().lstrip("-•·* ")
+        number = printed_number(entry)
+        if kind and not any(e.kind == kind and e.number == number and without_numbering(e.text) ==
+                            without_numbering(entry) for e in out):
+            out.append(Listed(i + 1, entry, kind, number))
+    return tuple(out)

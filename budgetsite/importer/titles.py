@@ -1,14 +1,15 @@
-"""Which standard table a printed title names, allowing the numbering and wording of other departments and
-years: `表五 一般公共预算支出情况表`, `附表1：部门收支预算总体情况表`, `2024年部门收支预算总体情况表`,
-`厦门市某局2024年度部门收支预算总表`, `一般公共预算基本支出情况表（细化至经济分类款级科目）`, and
-project-specific titles of table 11 such as `信息化专项资金项目绩效目标表`."""
+"""Which kind of table a printed title names (the catalogue's title variants), allowing the numbering and
+wording of other departments and years: `表五 一般公共预算支出情况表`, `附表1：部门收支预算总体情况表`,
+`2025年部门财务收支预算总表`, `厦门市某局2024年度部门收支预算总表`,
+`一般公共预算基本支出情况表（细化至经济分类款级科目）`, and project-specific titles such as
+`信息化专项资金项目绩效目标表`; and the number a title or contents entry prints (五, 1, 十一)."""
 
 from __future__ import annotations
 
 import re
 
+from ..catalogue import Catalogue
 from .cells import normal
-from .layout import TABLES
 
 _NUMERALS = "0123456789一二三四五六七八九十"
 _NUM = rf"[{_NUMERALS}]+"
@@ -19,8 +20,11 @@ _PREFIX = re.compile(rf"[-•·*]*{_UNIT}*")
 SEPARATORS = " :：.、)）"
 _YEAR = re.compile(r"^.*?\d{4}年度?")
 _SUFFIX = re.compile(r"\(\d{4}年度?\)$")
-_PATTERNS = [(t.id, [re.compile(p) for p in t.titles]) for t in TABLES]
 MAX_TITLE = 60
+CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# A number after 表/附表/附件, or a bare number followed by a separator (一、, 5., 1．): never the 一 of 一般.
+PREFIXED_NUMBER = re.compile(r"^[-•·*\s]*(?:附表|表|附件)\s*-?\s*([0-9]+|[一二三四五六七八九十]+)")
+BARE_NUMBER = re.compile(r"^[-•·*\s]*([0-9]+|[一二三四五六七八九十]+)\s*[.．、:：)）]")
 
 
 def cores(title: str) -> list[str]:
@@ -34,15 +38,39 @@ def cores(title: str) -> list[str]:
     return out
 
 
-def recognise(title: str) -> str:
-    """The standard table id a title names ("" if none). Table 11 titles are per project."""
+def recognise(title: str, catalogue: Catalogue) -> str:
+    """The kind of table a title names ("" if none)."""
     if len(title) > MAX_TITLE:
         return ""
     for text in cores(title):
-        for table_id, patterns in _PATTERNS:
-            if any(p.fullmatch(text) for p in patterns):
-                return table_id
+        for kind in catalogue.kinds.values():
+            if kind.matches(text):
+                return kind.id
     return ""
+
+
+def printed_number(title: str) -> str:
+    """The number a title or contents entry prints before its name (`表五` -> 五, `1. 2025年…` -> 1); ""."""
+    text = title.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    m = PREFIXED_NUMBER.match(text) or BARE_NUMBER.match(text)
+    return m[1] if m and number_value(m[1]) else ""
+
+
+def table_id(number: str, position: int) -> str:
+    """A table's id from its printed number (t05 for 五 or 5), else from its position in the document."""
+    return f"t{number_value(number) or position:02d}"
+
+
+def number_value(number: str) -> int:
+    """一 -> 1, 十一 -> 11, 二十三 -> 23, 5 -> 5; 0 for no number."""
+    if number.isdigit():
+        return int(number)
+    if not number or any(c not in CHINESE_DIGITS and c != "十" for c in number):
+        return 0
+    if "十" not in number:
+        return CHINESE_DIGITS.get(number, 0)
+    tens, _, units = number.partition("十")
+    return (CHINESE_DIGITS.get(tens, 1) if tens else 1) * 10 + CHINESE_DIGITS.get(units, 0)
 
 
 def without_numbering(title: str) -> str:

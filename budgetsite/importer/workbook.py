@@ -1,6 +1,7 @@
 """`build.py export-xlsx`: a budget's annex tables as one workbook in the published layout, one sheet per
-table: title row, unit row (单位：万元 or 单位：元), header rows with merged cells, then the rows as printed
-(two-sided tables side by side, performance tables as forms). `import` reads such a workbook back.
+table: title row, its unit row (单位：万元 or 单位：元, as the table prints it), header rows with merged cells,
+then the rows as printed (two-sided tables side by side, performance tables as forms), laid out by the
+table's kind. `import` reads such a workbook back.
 
 Only what the published tables print is written: row numbers, derived columns (function_code, operator,
 quarterly shares, derived_from) and the dataset's own resources (codes, errata, translations, narrative
@@ -14,18 +15,20 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from ..catalogue import Catalogue, Part, TableKind
 from ..model import Budget, Resource, Table, Value
-from .layout import BY_ID, FUNDING_COLUMNS, INDICATOR_COLUMNS, TASK_COLUMNS, Column, TableLayout
+from .layout import Column, columns_of
+from .xlsx import CONTENTS
 
 Cell = str | Decimal | None
-YUAN = Decimal(10000)
 
 
 class Sheet:
-    """Rows of cells and merged ranges, written to xlsxwriter at the end."""
+    """Rows of cells and merged ranges, written to xlsxwriter at the end; amounts in the table's unit."""
 
-    def __init__(self, unit: str):
+    def __init__(self, unit: str, places: int):
         self.unit = unit
+        self.places = places
         self.rows: list[list[Cell]] = []
         self.merges: list[tuple[int, int, int, int]] = []
         self.header_rows: set[int] = set()
@@ -36,11 +39,9 @@ class Sheet:
             self.header_rows.add(len(self.rows) - 1)
         return len(self.rows) - 1
 
-    def money(self, value: Value) -> Cell:
-        if value is None or value == "":
-            return None
-        d = Decimal(str(value))
-        return d * YUAN if self.unit == "元" else d
+    @staticmethod
+    def money(value: Value) -> Cell:
+        return None if value is None or value == "" else Decimal(str(value))
 
 
 def text(value: Value) -> str:
@@ -76,31 +77,55 @@ def grid_headers(sheet: Sheet, columns: tuple[Column, ...]) -> None:
         i = j + 1
 
 
-def grid(sheet: Sheet, layout: TableLayout, resource: Resource) -> None:
-    grid_headers(sheet, layout.columns)
+def printed(part: Part, resource: Resource) -> tuple[Column, ...]:
+    """The columns of the part that the table prints (its resource has them) and that carry a header."""
+    return tuple(c for c in columns_of(part) if c.field in resource.field_names)
+
+
+def grid(sheet: Sheet, kind: TableKind, resource: Resource) -> None:
+    columns = printed(kind.parts[0], resource)
+    grid_headers(sheet, columns)
     for row in resource.rows:
         sheet.add([sheet.money(row[c.field]) if resource.field(c.field).is_amount else text(row[c.field])
-                   for c in layout.columns])
+                   for c in columns])
 
 
-def two_sided(sheet: Sheet, resource: Resource) -> None:
-    """收入 and 支出 side by side: items top-aligned, the totals from the first subtotal on aligned below."""
-    top = sheet.add(["收入", "", "支出", ""], header=True)
-    sheet.merges += [(top, 0, top, 1), (top, 2, top, 3)]
-    sheet.add(["项目", "预算数", "项目", "预算数"], header=True)
+def two_sided(sheet: Sheet, kind: TableKind, resource: Resource) -> None:
+    """收入 and 支出 side by side: items top-aligned, the totals from the first subtotal on aligned below. The
+    expenditure side carries every amount column the table prints (a fiscal overview splits it by budget)."""
+    part = kind.parts[0]
+    amounts = [c for c in printed(part, resource) if part.column(c.field).amount]
+    income_fields, spent_fields = ["amount"], [c.field for c in amounts]
+    heads = {c.field: leaf(c.headers[0])[-1] for c in amounts}
+    top = sheet.add(["收入", "", "支出", *[""] * len(spent_fields)], header=True)
+    sheet.merges += [(top, 0, top, 1), (top, 2, top, 2 + len(spent_fields))]
+    sheet.add(["项目", heads["amount"], "项目", *(heads[f] for f in spent_fields)], header=True)
     sides = {}
     for side in ("income", "expenditure"):
         rows = [r for r in resource.rows if r["side"] == side]
         cut = next((i for i, r in enumerate(rows) if r["kind"] in ("subtotal", "total")), len(rows))
         sides[side] = (rows[:cut], rows[cut:])
-    for part in (0, 1):
-        income, expenditure = sides["income"][part], sides["expenditure"][part]
+    for block in (0, 1):
+        income, expenditure = sides["income"][block], sides["expenditure"][block]
         for k in range(max(len(income), len(expenditure))):
             cells: list[Cell] = []
-            for rows in (income, expenditure):
+            for rows, fields in ((income, income_fields), (expenditure, spent_fields)):
                 r = rows[k] if k < len(rows) else None
-                cells += [text(r["label"]), sheet.money(r["amount"])] if r else ["", None]
+                cells += [text(r["label"]), *(sheet.money(r.get(f)) for f in fields)] if r else \
+                    ["", *[None] * len(fields)]
             sheet.add(cells)
+
+
+def economic_pairs(sheet: Sheet, resource: Resource) -> None:
+    """Personnel and public expenditure side by side, each with code, name and amount."""
+    sheet.add(["经济分类科目编码", "科目名称", "决算数", "经济分类科目编码", "科目名称", "决算数"], header=True)
+    halves = [[r for r in resource.rows if r["side"] == side] for side in ("personnel", "public")]
+    for k in range(max(len(h) for h in halves)):
+        cells: list[Cell] = []
+        for half in halves:
+            r = half[k] if k < len(half) else None
+            cells += [text(r["code"]), text(r["name"]), sheet.money(r["amount"])] if r else ["", "", None]
+        sheet.add(cells)
 
 
 # --- performance tables ------------------------------------------------------------------------------------
@@ -110,10 +135,15 @@ def first(columns: tuple[Column, ...], field: str) -> str:
     return next(c.headers[0] for c in columns if c.field == field)
 
 
-def overall(sheet: Sheet, budget: Budget) -> None:
-    funding = budget.resources["t10-funding"].rows
+def part_rows(budget: Budget, table: Table, kind: TableKind, suffix: str) -> tuple[dict[str, Value], ...]:
+    index = [p.suffix for p in kind.parts].index(suffix)
+    return budget.resources[table.resources[index]].rows
+
+
+def overall(sheet: Sheet, budget: Budget, table: Table, kind: TableKind) -> None:
+    funding = part_rows(budget, table, kind, "funding")
     sheet.add(["单位名称", budget.department.zh], header=True)
-    half = [first(FUNDING_COLUMNS, f) for f in ("category", "total", "fiscal", "plan")]
+    half = [first(columns_of(kind.part("funding")), f) for f in ("category", "total", "fiscal", "plan")]
     sheet.add(["预算金额", *half, *half], header=True)
     cut = (len(funding) + 1) // 2
     left, right = funding[:cut], funding[cut:]
@@ -124,10 +154,11 @@ def overall(sheet: Sheet, budget: Budget) -> None:
             cells += ([text(r["category"]), sheet.money(r["total"]), sheet.money(r["fiscal"]), text(r["plan"])]
                       if r else ["", None, None, ""])
         sheet.add(cells)
+    task_columns = columns_of(kind.part("tasks"), kind.part("indicators"))
     fields = ("description", "indicator", "direction", "target", "unit", "projects", "fiscal_amount")
-    sheet.add(["绩效目标", *(first(TASK_COLUMNS, f) for f in fields)], header=True)
-    indicators = budget.resources["t10-indicators"].rows
-    for task in budget.resources["t10-tasks"].rows:
+    sheet.add(["绩效目标", *(first(task_columns, f) for f in fields)], header=True)
+    indicators = part_rows(budget, table, kind, "indicators")
+    for task in part_rows(budget, table, kind, "tasks"):
         own: list[dict[str, Value] | None] = [r for r in indicators if r["task"] == task["task"]] or [None]
         for k, ind in enumerate(own):
             head = ([text(task["description"])], [text(task["projects"]), sheet.money(task["fiscal_amount"])])
@@ -137,16 +168,17 @@ def overall(sheet: Sheet, budget: Budget) -> None:
             sheet.add(["", *head[0], *body, *head[1]])
 
 
-def project(sheet: Sheet, budget: Budget, table: Table) -> None:
-    p = budget.resources[table.resources[0]].rows[0]
-    indicators = budget.resources[table.resources[1]].rows
-    sheet.add(["项目名称", text(p["project"]), "实施期限", text(p["period"])])
+def project(sheet: Sheet, budget: Budget, table: Table, kind: TableKind) -> None:
+    p = part_rows(budget, table, kind, "project")[0]
+    indicators = part_rows(budget, table, kind, "indicators")
+    sheet.add(["项目名称", text(p["project_name"]), "实施期限", text(p["period"])])
     sheet.add(["实施单位", text(p["implementer"]), "主管部门", text(p["supervisor"])])
     sheet.add(["总目标", text(p["goal"])])
     sheet.add(["投入目标", "预算资金", sheet.money(p["budget"]), "其中：财政拨款数", sheet.money(p["fiscal"])])
     sheet.add(["", "资金使用范围", text(p["scope"])])
     sheet.add(["", "资金投入计划", text(p["plan"])])
-    sheet.add(["绩效指标", *(first(INDICATOR_COLUMNS, f) for f in ("level1", "level2", "level3", "target"))],
+    indicator_columns = columns_of(kind.part("indicators"))
+    sheet.add(["绩效指标", *(first(indicator_columns, f) for f in ("level1", "level2", "level3", "target"))],
               header=True)
     before: tuple[Value, Value] = ("", "")
     for r in indicators:
@@ -159,23 +191,26 @@ def project(sheet: Sheet, budget: Budget, table: Table) -> None:
 # --- the workbook ------------------------------------------------------------------------------------------
 
 
-def sheet_for(budget: Budget, table: Table, unit: str) -> Sheet | None:
+def sheet_for(budget: Budget, table: Table, catalogue: Catalogue) -> Sheet | None:
     if not any(budget.resources[n].rows for n in table.resources):
         return None
-    sheet = Sheet(unit)
-    layout = BY_ID.get(table.id) or BY_ID["t11"]
-    if layout.parser == "two-sided":
-        two_sided(sheet, budget.resources[table.resources[0]])
-    elif layout.parser == "overall-performance":
-        overall(sheet, budget)
-    elif layout.parser == "project-performance":
-        project(sheet, budget, table)
+    kind = catalogue.kind(table.kind)
+    sheet = Sheet(table.unit, table.precision)
+    main = budget.resources[table.resources[0]]
+    if kind.layout == "two-sided":
+        two_sided(sheet, kind, main)
+    elif kind.layout == "economic-pairs":
+        economic_pairs(sheet, main)
+    elif kind.layout == "overall-performance":
+        overall(sheet, budget, table, kind)
+    elif kind.layout == "project-performance":
+        project(sheet, budget, table, kind)
     else:
-        grid(sheet, layout, budget.resources[table.resources[0]])
+        grid(sheet, kind, main)
     return sheet
 
 
-def workbook_bytes(budget: Budget, unit: str = "万元") -> bytes:
+def workbook_bytes(budget: Budget, catalogue: Catalogue) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -184,15 +219,23 @@ def workbook_bytes(budget: Budget, unit: str = "万元") -> bytes:
     book.set_properties({"title": budget.source_title or budget.title.zh})
     bold = book.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1})
     plain = book.add_format({"border": 1, "text_wrap": True})
-    number = book.add_format({"border": 1, "num_format": "#,##0.00"})
     title_format = book.add_format({"bold": True, "font_size": 14})
+    listing = book.add_worksheet(CONTENTS)  # the tables with their printed numbers, as the document lists them
+    listing.write_string(0, 0, CONTENTS, title_format)
+    listing.set_column(0, 0, 60)
+    written = [t for t in budget.tables if any(budget.resources[n].rows for n in t.resources)]
+    for r, table in enumerate(written, start=1):
+        listing.write_string(r, 0, f"{table.number}{'、' if not table.number.isdigit() else '. '}{table.title.zh}")
     for table in budget.tables:
-        sheet = sheet_for(budget, table, unit)
+        sheet = sheet_for(budget, table, catalogue)
         if sheet is None:
             continue
+        number = book.add_format({"border": 1, "num_format": "#,##0" + ("." + "0" * sheet.places if sheet.places
+                                                                        else "")})
         ws = book.add_worksheet(table.id[:31])
         ws.write_string(0, 0, table.printed_title or table.title.zh, title_format)
-        ws.write_string(1, 0, f"单位：{unit}")
+        if table.unit:
+            ws.write_string(1, 0, f"单位：{table.unit}")
         for r, cells in enumerate(sheet.rows, start=2):
             fmt = bold if r - 2 in sheet.header_rows else plain
             for c, value in enumerate(cells):
@@ -210,8 +253,8 @@ def workbook_bytes(budget: Budget, unit: str = "万元") -> bytes:
     return buffer.getvalue()
 
 
-def export_workbook(budget: Budget, out: Path, unit: str = "万元") -> int:
-    """Write the workbook; returns the number of sheets."""
-    data = workbook_bytes(budget, unit)
+def export_workbook(budget: Budget, out: Path, catalogue: Catalogue) -> int:
+    """Write the workbook, every table in the unit it is printed in; returns the number of sheets."""
+    data = workbook_bytes(budget, catalogue)
     out.write_bytes(data)
     return sum(1 for t in budget.tables if any(budget.resources[n].rows for n in t.resources))

@@ -1,47 +1,50 @@
-"""Write an import into a budget folder: the CSVs, the code tables, the narrative, the source copy with its
-checksum, and the descriptor's x_tables, resources, x_source and sources. Nothing outside the folder."""
+"""Write an import into a dataset folder: the CSVs and their schemas (from the catalogue, for the columns each
+table prints, in its unit), the code tables, the narrative, the source copy with its checksum, and the
+descriptor's x_tables, resources, x_source and sources. Nothing outside the folder."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
-import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..load import load_schema_fields
+from ..catalogue import Catalogue
 from ..paths import is_safe_relative_path
-from .layout import BY_ID, ResourceLayout
 from .model import Document, ParsedTable
 from .package import (
-    project_resources,
+    PEOPLE_WRITE,
+    SUPPORT,
+    SUPPORT_AFTER,
+    ResourceSpec,
     read_descriptor,
     resource_entry,
-    resource_layouts,
+    support,
     table_entry,
+    table_resources,
     write_descriptor,
+    write_json,
 )
-from .scaffold import copy_schemas
 
 SOURCE_DESCRIPTIONS = {
     "text": ("源PDF经文本提取后的全文，制表符分隔表格列。",
              "Full text extracted from the source PDF; table columns separated by tabs."),
     "xlsx": ("发布单位提供的Excel工作簿，每张附表一个工作表；行号指工作表中的行。",
              "The publisher's Excel workbook, one sheet per annex table; line numbers are rows of the sheet."),
+    "pdf": ("发布单位公开的PDF原件；表格位置以页码表示。",
+            "The PDF as the publisher published it; table places are given as pages."),
 }
+SUFFIXES = {"text": ".txt", "xlsx": ".xlsx", "pdf": ".pdf"}
 
 
 @dataclass(frozen=True)
 class Written:
     source: str  # path of the copied source inside the folder
     sha256: str
-
-
-PROJECT = re.compile(r"t11[a-z]?-(project|indicators)")  # resources of the per-project tables 11
-TABLE_ID = re.compile(r"t(0[1-9]|10|11[a-z]?)")  # the standard tables' ids in x_tables
 
 
 def csv_text(fields: list[str], rows: tuple[dict[str, str], ...]) -> str:
@@ -54,10 +57,10 @@ def csv_text(fields: list[str], rows: tuple[dict[str, str], ...]) -> str:
 
 
 def copy_source(source: Path, folder: Path, year: int, kind: str, previous: str) -> tuple[str, str]:
-    """Copy the source document to source/budget-<year>.<txt|xlsx>, replacing the previous import's copy."""
+    """Copy the source document to source/budget-<year>.<txt|xlsx|pdf>, replacing the previous import's copy."""
     if previous and is_safe_relative_path(previous) and (folder / previous).is_file():
         (folder / previous).unlink()
-    rel = f"source/budget-{year}{'.xlsx' if kind == 'xlsx' else '.txt'}"
+    rel = f"source/budget-{year}{SUFFIXES[kind]}"
     (folder / "source").mkdir(exist_ok=True)
     shutil.copyfile(source, folder / rel)
     return rel, hashlib.sha256((folder / rel).read_bytes()).hexdigest()
@@ -74,91 +77,104 @@ def note_entry(table: ParsedTable, doc: Document) -> dict[str, str] | None:
                 "by": "editor"}
     if table.note:
         return {"zh": table.note, "en": f"(Not yet translated) {table.note}", "by": "source"}
-    if not any(table.resources.values()) and not table.missing:
-        where = "工作簿" if doc.kind == "xlsx" else "原文"
-        return {"zh": f"{where}中没有本表，也未在目录中列出。", "en": "Neither printed nor listed in the source.",
-                "by": "editor"}
     return None
 
 
-def tables_entries(tables: list[ParsedTable], doc: Document) -> list[dict[str, Any]]:
+def document_unit(tables: list[ParsedTable]) -> str:
+    """The unit most of the document's tables print: what a table the body does not print is declared in."""
+    units = Counter(t.unit for t in tables if t.unit)
+    return units.most_common(1)[0][0] if units else "万元"
+
+
+def title_en(table: ParsedTable, catalogue: Catalogue) -> str:
+    name = catalogue.kind(table.kind).name.en
+    if table.kind == "project-performance" and not table.missing:
+        return f"{name}: {table.title} (untranslated)"
+    return name
+
+
+def table_specs(tables: list[ParsedTable], catalogue: Catalogue) -> list[tuple[ParsedTable, list[ResourceSpec]]]:
+    fallback = document_unit(tables)
     out = []
     for t in tables:
-        layout = BY_ID[t.layout]
-        per_project = layout.parser == "project-performance" and not t.missing
-        title_en = project_title_en(t) if per_project else layout.title_en
-        entry = table_entry(t.id, layout.number, t.title, title_en, list(t.resources), t.status, t.lines,
-                            t.printed_title, note_entry(t, doc), {"sheet": t.sheet} if t.sheet else None)
+        kind = catalogue.kind(t.kind)
+        columns: list[tuple[str, ...] | None] = [p.columns or None for p in t.parts]
+        out.append((t, table_resources(catalogue, kind, t.id, t.unit or fallback, t.title, title_en(t, catalogue),
+                                       columns)))
+    return out
+
+
+def tables_entries(specs: list[tuple[ParsedTable, list[ResourceSpec]]], doc: Document, catalogue: Catalogue,
+                   fallback: str) -> list[dict[str, Any]]:
+    out = []
+    for t, resources in specs:
+        amounts = any(c.amount for p in catalogue.kind(t.kind).parts for c in p.columns)
+        entry = table_entry(t.id, t.number, t.kind, t.title, title_en(t, catalogue), (t.unit or fallback) if amounts
+                            else "", t.precision, [r.name for r in resources], t.status, t.lines, t.printed_title,
+                            note_entry(t, doc), {"sheet": t.sheet} if t.sheet else None)
         if t.missing:
             entry["missing"] = "listed-not-published"
         out.append(entry)
     return out
 
 
-def project_title_en(t: ParsedTable) -> str:
-    return f"Project performance targets: {t.title} (untranslated)"
+def write_resource(folder: Path, spec: ResourceSpec, rows: tuple[dict[str, str], ...] | None) -> None:
+    """A resource's schema, and its CSV: rewritten where the import gives rows, else kept if it exists."""
+    write_json(folder / "schemas" / f"{spec.name}.json", spec.schema)
+    path = folder / "data" / f"{spec.name}.csv"
+    if rows is not None or not path.exists():
+        path.write_text(csv_text([f["name"] for f in spec.schema["fields"]], rows or ()), encoding="utf-8")
 
 
-def resources_of(tables: list[ParsedTable]) -> list[ResourceLayout]:
-    extra = []
-    for t in tables:
-        if BY_ID[t.layout].parser == "project-performance":
-            extra += project_resources(t.id, t.title, BY_ID[t.layout].title_en if t.missing else project_title_en(t))
-    return resource_layouts(tuple(extra))
+def custom_resources(descriptor: dict[str, Any], imported: set[str]) -> list[dict[str, Any]]:
+    """Resources a person added to the descriptor (kept as they are by a new import): neither a table an
+    import writes, nor one of an earlier import's tables, nor one of the dataset's own standard resources."""
+    earlier = {name for t in descriptor.get("x_tables", []) for name in t.get("resources", [])}
+    standard = {name for name, *_ in (*SUPPORT, *SUPPORT_AFTER)}
+    return [r for r in descriptor.get("resources", []) if isinstance(r, dict)
+            and r.get("name") not in imported | earlier | standard]
 
 
-def write_data(folder: Path, layouts: list[ResourceLayout], rows: dict[str, tuple[dict[str, str], ...]]) -> None:
-    """Every imported table and code table; the files people write (errata, narrative figures, prior year,
-    translations) only where they do not exist yet. Project tables of an earlier import go."""
-    names = {r.name for r in layouts}
-    for old in (folder / "data").glob("t11*.csv"):
-        if PROJECT.fullmatch(old.stem) and old.stem not in names:
-            old.unlink()
-    for r in layouts:
-        path = folder / "data" / f"{r.name}.csv"
-        if r.name in rows or not path.exists():
-            fields = [f.name for f in load_schema_fields(folder, folder.name, f"schemas/{r.schema}")]
-            path.write_text(csv_text(fields, rows.get(r.name, ())), encoding="utf-8")
-
-
-def is_standard(name: str, standard: set[str]) -> bool:
-    return name in standard or bool(PROJECT.fullmatch(name))
-
-
-def custom_entries(descriptor: dict[str, Any], layouts: list[ResourceLayout]) -> tuple[list, list]:
-    """Resources and tables a person added to the descriptor (kept as they are by a new import)."""
-    standard = {r.name for r in layouts}
-    resources = [r for r in descriptor.get("resources", []) if not is_standard(str(r.get("name", "")), standard)]
-    tables = [t for t in descriptor.get("x_tables", []) if not TABLE_ID.fullmatch(str(t.get("id", "")))]
-    return resources, tables
-
-
-def prune_schemas(folder: Path, resources: list[dict[str, Any]]) -> None:
-    """Schemas no resource uses would be undeclared files: those of an earlier import's tables go."""
-    used = {Path(r["schema"]).name for r in resources if isinstance(r.get("schema"), str)}
-    for old in (folder / "schemas").glob("*.json"):
-        if old.name not in used:
-            old.unlink()
+def kept_files(custom: list[dict[str, Any]]) -> list[str]:
+    """What people wrote survives a new import: errata, narrative figures, prior year, translations, and the
+    files of the resources they added."""
+    files = [rel for name in PEOPLE_WRITE for rel in (f"data/{name}.csv", f"schemas/{name}.json")]
+    files += [str(r[k]) for r in custom for k in ("path", "schema") if is_safe_relative_path(str(r.get(k, "")))]
+    return files
 
 
 def write_import(folder: Path, source: Path, doc: Document, tables: list[ParsedTable],
                  code_tables: dict[str, tuple[dict[str, str], ...]], narrative: str | None,
-                 reference: Path) -> Written:
+                 reference: Path, catalogue: Catalogue) -> Written:
     descriptor = read_descriptor(folder)
-    layouts = resources_of(tables)
-    copy_schemas(reference / "schemas", folder / "schemas", {r.schema for r in layouts})
+    specs = table_specs(tables, catalogue)
     rows = {name: recs for t in tables for name, recs in t.resources.items()}
-    write_data(folder, layouts, {**rows, **code_tables})
+    custom = custom_resources(descriptor, {spec.name for _, resources in specs for spec in resources})
+    kept = {rel: (folder / rel).read_bytes() for rel in kept_files(custom) if (folder / rel).is_file()}
+    for sub in ("data", "schemas"):  # an earlier import's tables go; what people wrote is put back below
+        shutil.rmtree(folder / sub, ignore_errors=True)
+        (folder / sub).mkdir()
+    before, after = support(reference, False), support(reference, True)
+    for spec in before:
+        write_resource(folder, spec, code_tables.get(spec.name, ()))
+    for _, resources in specs:
+        for spec in resources:
+            write_resource(folder, spec, rows.get(spec.name, ()))
+    for spec in after:
+        write_resource(folder, spec, None)
+    for rel, data in kept.items():
+        (folder / rel).write_bytes(data)
     if narrative is not None:
+        (folder / "narrative").mkdir(exist_ok=True)
         (folder / "narrative" / "zh.md").write_text(narrative, encoding="utf-8")
     previous = descriptor.get("x_source", {}).get("file", "")
     rel, digest = copy_source(source, folder, int(descriptor["x_budget"]["year"]), doc.kind, previous)
-    custom_resources, custom_tables = custom_entries(descriptor, layouts)
     zh, en = SOURCE_DESCRIPTIONS[doc.kind]
     descriptor["sources"] = [{"title": doc.title, "path": rel}]
     descriptor["x_source"] = {"file": rel, "sha256": digest, "description": zh, "description_en": en}
-    descriptor["x_tables"] = tables_entries(tables, doc) + custom_tables
-    descriptor["resources"] = [resource_entry(r) for r in layouts] + custom_resources
-    prune_schemas(folder, descriptor["resources"])
+    descriptor["x_tables"] = tables_entries(specs, doc, catalogue, document_unit(tables))
+    descriptor["resources"] = [resource_entry(r) for r in before] + \
+        [resource_entry(r) for _, resources in specs for r in resources] + [resource_entry(r) for r in after] + custom
     write_descriptor(folder, descriptor)
     return Written(rel, digest)
+
