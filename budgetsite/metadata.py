@@ -21,9 +21,10 @@ def publisher(budget: Budget) -> dict[str, Any]:
             "alternateName": budget.department.en}
 
 
-def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: Table | None = None) -> dict[str, Any]:
-    """schema.org Dataset for a budget page, or for one table page when `table` is given. Links are absolute
-    where the site URL is configured, else relative to the page."""
+def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: Table | None = None,
+                   table_description: Text | None = None) -> dict[str, Any]:
+    """schema.org Dataset for a budget page, or for one table page when `table` (and its description) is given.
+    Links are absolute where the site URL is configured, else relative to the page."""
     en = lang == "en"
     page = urls.budget(lang, budget.slug) if table is None else urls.table(lang, budget.slug, table.id)
 
@@ -37,9 +38,7 @@ def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: 
         identifier = abs_(urls.data_dir(budget.slug))
     else:
         name = f"{table.title.get(lang)} ({budget.title.get(lang)})"
-        description = (f"{table.label.en} of the {budget.title.en}, as published, in CSV, JSON and "
-                       "XLSX. Amounts in CNY 10,000." if en else
-                       f"{budget.title.zh}附表{table.number}“{table.title.zh}”，按原文发布，提供CSV、JSON和XLSX格式下载。金额单位：万元。")
+        description = table_description.get(lang) if table_description else ""
         downloads = [("xlsx", urls.xlsx(budget.slug, table.id))]
         for name_ in table.resources:
             res = budget.resources[name_]

@@ -12,7 +12,7 @@ from .catalogue import Catalogue
 from .figures import compare, key_figures
 from .i18n import UI
 from .metadata import dataset_jsonld
-from .model import UNITS, Amount, Budget, BudgetSummary, Text, ValidationResult
+from .model import UNITS, Amount, Budget, BudgetSummary, Table, Text, ValidationResult
 from .render import Page, markdown_html
 from .views import Labels, check_views, resource_view, table_checks
 
@@ -83,7 +83,8 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
                               table_title(budget, table.id), {
                                   **common, "table": table, "views": views, "table_label": table.label,
                                   "checks": table_checks(checks, table),
-                                  "jsonld": dataset_jsonld(budget, site_url, lang, epoch, table)}))
+                                  "jsonld": dataset_jsonld(budget, site_url, lang, epoch, table,
+                                                           table_metadata(ui, catalogue, budget, table))}))
         pages.append(Page(urls.quality(lang, budget.slug), "quality.html", lang,
                           ui.text("pages.quality", budget=budget.title),
                           {**common, "checks": checks, "findings": result.findings}))
@@ -91,6 +92,15 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
                           ui.text("pages.glossary", budget=budget.title),
                           {**common, "sections": [s for s in story.get(lang, []) if s.glossary]}))
     return pages
+
+
+def table_metadata(ui: UI, catalogue: Catalogue, budget: Budget, table: Table) -> Text:
+    """A table's description in the catalog metadata, naming the unit its amounts are printed in."""
+    described = ui.text("table.description", table=table.title, budget=budget.title)
+    if not table.unit:
+        return described
+    unit = ui.text("table.amounts_in", unit=catalogue.unit_name(table.unit))
+    return Text(described.zh + unit.zh, f"{described.en} {unit.en}")
 
 
 @dataclass(frozen=True)

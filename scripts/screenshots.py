@@ -17,10 +17,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from budgetsite.serve import make_server  # noqa: E402
 
-DEFAULT_PAGES = ["", "zh/", "en/", "zh/xiamen-hpf-2024/", "en/xiamen-hpf-2024/", "zh/xiamen-hpf-2024/t05/",
-                 "en/xiamen-hpf-2024/t05/", "zh/xiamen-hpf-2024/t02/", "en/xiamen-hpf-2024/t10/",
-                 "zh/xiamen-hpf-2024/t11a/", "zh/xiamen-hpf-2024/quality/", "en/xiamen-hpf-2024/quality/",
-                 "en/xiamen-hpf-2024/glossary/", "zh/data/", "en/data/", "missing/page"]
+PAGES_PER_BUDGET = ("", "quality/", "glossary/")
+TABLES_PER_BUDGET = 3
+
+
+def default_pages(site: Path) -> list[str]:
+    """Every page type, found in the built site, in both languages: the home, data, department, year and search
+    pages, each budget's overview, first tables, quality report and glossary, and a missing page."""
+    pages = ["", "missing/page"]
+    pages += [f"{lang}/{page}" for lang in ("zh", "en") for page in ("", "data/", "departments/", "years/", "search/")
+              if (site / lang / page / "index.html").is_file()]
+    for budget in sorted(p.parent.parent for p in (site / "zh").glob("*/quality/index.html")):
+        slug = budget.name
+        tables = sorted(t.parent.name for t in budget.glob("*/index.html")
+                        if t.parent.name not in ("quality", "glossary"))
+        for lang in ("zh", "en"):
+            pages += [f"{lang}/{slug}/{page}" for page in PAGES_PER_BUDGET]
+            pages += [f"{lang}/{slug}/{table}/" for table in tables[:TABLES_PER_BUDGET]]
+    return pages
+
+
 WIDTHS = {"phone": 375, "desktop": 1280}
 
 
@@ -33,7 +49,7 @@ def main() -> int:
     ap.add_argument("--full", action="store_true", help="full-page screenshots")
     ap.add_argument("--slices", type=int, default=1, help="screenshots down the page, one viewport each")
     ap.add_argument("--widths", default="phone,desktop", help="comma-separated: phone, desktop")
-    ap.add_argument("pages", nargs="*", default=DEFAULT_PAGES)
+    ap.add_argument("pages", nargs="*", help="page paths under the base path (default: every page type)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     server = make_server(args.site, "/budget/", 0, quiet=True)
@@ -43,9 +59,10 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"),
                                     args=["--disable-gpu", "--disable-background-networking",
                                           "--disable-component-update", "--disable-sync", "--no-first-run"])
+        pages = args.pages or default_pages(args.site)
         for name in args.widths.split(","):
             page = browser.new_page(viewport={"width": WIDTHS[name], "height": 800})
-            for path in args.pages:
+            for path in pages:
                 page.goto(base + path)
                 stem = f"{(path.strip('/') or 'root').replace('/', '_')}-{name}"
                 for i in range(args.slices):

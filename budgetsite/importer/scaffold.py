@@ -49,10 +49,10 @@ class Department:
     name: str
     name_en: str
     year: int
-    region: str = ""
-    region_en: str = ""
-    template: str = "xiamen-department-budget"
-    region_id: str = ""
+    region: str
+    region_en: str
+    template: str  # a template of reference/catalogue/templates/
+    region_id: str
 
     def slug(self, document: str) -> str:
         """`<id>-<year>` for a department budget; the other documents say what they are."""
@@ -63,7 +63,7 @@ def check(dept: Department, datasets: Path, document: str) -> Path:
     """The folder to create; refuses invalid slugs, years and an existing folder with a clear message."""
     if not SLUG.fullmatch(dept.id) or dept.id.endswith("-"):
         raise ScaffoldError(f"department id '{dept.id}' is not a valid slug: use lowercase ASCII letters, digits "
-                            "and '-', starting with a letter or digit (e.g. xiamen-hpf)")
+                            "and '-', starting with a letter or digit (e.g. city-finance-bureau)")
     if dept.year not in YEARS:
         raise ScaffoldError(f"year {dept.year} is out of range ({YEARS.start}-{YEARS.stop - 1})")
     if not SLUG.fullmatch(dept.slug(document)):

@@ -1,0 +1,183 @@
+"""The model beyond the Xiamen budget: hand-made datasets of other templates, units and document kinds.
+
+tests/fixtures/model/ holds a Shanghai-like department budget printed in whole yuan (元, no decimals) whose
+“三公” table is printed in 万元, and a final account printed in 万元. They are staged with the repository's
+catalogue of table kinds, term base, rule sets, templates and UI strings, then validated and built.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build_into, invoke_cli
+
+FIXTURE = REPO / "tests" / "fixtures" / "model"
+BUDGET = "demo-sh-2025"
+FINAL = "demo-sw-2024-final-accounts"
+SUMMARY = re.compile(r"(?P<datasets>\d+) dataset\(s\), (?P<checks>\d+) identities checked: "
+                     r"(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\)")
+SHARED = ("templates", "i18n", "reference/catalogue", "reference/terms", "reference/rules")
+
+
+def stage(target: Path) -> Path:
+    shutil.copytree(FIXTURE, target)
+    for name in SHARED:
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return stage(tmp_path / "project")
+
+
+def validate(root: Path) -> tuple[re.Match, list[str], list[str]]:
+    """(summary, error lines, warning lines) of `validate` on `root`."""
+    _, out, err = invoke_cli(root, "validate")
+    assert "Traceback" not in out + err
+    summary = SUMMARY.fullmatch(out.splitlines()[-1])
+    assert summary, out
+    lines = (out + err).splitlines()
+    return (summary, [line for line in lines if line.startswith("error:")],
+            [line for line in lines if line.startswith("warning:")])
+
+
+def replace_row(csv_path: Path, old: str, new: str) -> None:
+    lines = csv_path.read_bytes().decode("utf-8").splitlines(keepends=True)
+    assert sum(line.rstrip("\r\n") == old for line in lines) == 1, f"{old!r} is not one row of {csv_path}"
+    csv_path.write_bytes("".join(line.replace(old, new) if line.rstrip("\r\n") == old else line
+                                 for line in lines).encode("utf-8"))
+
+
+def test_fixtures_are_other_templates_units_and_documents():
+    """What the fixtures stand for is in their descriptors, not in the test's imagination."""
+    budget = json.loads((FIXTURE / "datasets" / BUDGET / "datapackage.json").read_text(encoding="utf-8"))
+    final = json.loads((FIXTURE / "datasets" / FINAL / "datapackage.json").read_text(encoding="utf-8"))
+    assert budget["x_budget"]["template"] == "shanghai-department-budget"
+    assert final["x_budget"]["template"] == "shanghai-final-accounts"
+    assert final["x_budget"]["document"] != budget["x_budget"]["document"]
+    units = {t["unit"] for t in budget["x_tables"] if t.get("unit")}
+    assert units == {"元", "万元"}
+    assert {t["unit"] for t in final["x_tables"] if t.get("unit")} == {"万元"}
+
+
+def test_fixtures_validate_clean(project):
+    summary, errors, warnings = validate(project)
+    assert (summary["datasets"], summary["errors"], summary["warnings"]) == ("2", "0", "0"), errors + warnings
+    assert int(summary["checks"]) > 100
+
+
+def test_whole_yuan_gap_of_one_yuan_is_rounding(project):
+    """Whole-yuan figures are rounded to 1 元: a 1 元 gap in a sum of four figures is rounding, not an error."""
+    t08 = project / "datasets" / BUDGET / "data" / "t08.csv"
+    replace_row(t08, "3,30101,基本工资,950000,950000,", "3,30101,基本工资,950001,950001,")
+    summary, errors, warnings = validate(project)
+    assert errors == []
+    assert len(warnings) == 2, warnings
+    for column, line in zip(("total", "personnel"), warnings, strict=True):
+        assert f"{BUDGET}: data/t08.csv:3: table t08 " in line
+        assert f"row 2 (301 工资福利支出): column {column}:" in line
+        assert "rounding gap of 1 元" in line and "expected 1450001, found 1450000" in line
+
+
+def test_whole_yuan_gap_of_a_hundred_yuan_is_an_error(project):
+    t08 = project / "datasets" / BUDGET / "data" / "t08.csv"
+    replace_row(t08, "3,30101,基本工资,950000,950000,", "3,30101,基本工资,950100,950100,")
+    summary, errors, warnings = validate(project)
+    assert warnings == []
+    assert len(errors) == 2 and all("off by -100 元" in e and "expected 1450100, found 1450000" in e
+                                    for e in errors), errors
+
+
+@pytest.mark.parametrize(("reception", "office", "outcome"), [
+    ("25000", "25000", None),  # 2.50 万元 printed in t09 is exactly 25000 元
+    ("25040", "24960", "warning"),  # within half of 0.01 万元 (50 元) plus half a yuan
+    ("25100", "24900", "error"),  # 2.51 万元 would have been printed
+])
+def test_rule_across_units_compares_in_yuan(project, reception, office, outcome):
+    """The dataset's own rule t09 reception (万元, 2 places) = t08 30217 total (元): compared exactly in 元."""
+    t08 = project / "datasets" / BUDGET / "data" / "t08.csv"
+    replace_row(t08, "7,30201,办公费,25000,,25000", f"7,30201,办公费,{office},,{office}")
+    replace_row(t08, "8,30217,公务接待费,25000,,25000", f"8,30217,公务接待费,{reception},,{reception}")
+    _, errors, warnings = validate(project)
+    found = {"warning": warnings, "error": errors}
+    if outcome is None:
+        assert errors == warnings == []
+        return
+    other = "error" if outcome == "warning" else "warning"
+    assert found[other] == []
+    assert len(found[outcome]) == 1, found
+    line = found[outcome][0]
+    assert "data/t09.csv:2: table t09 " in line and "column reception: differs from t08[code=30217].total" in line
+    assert f"expected {reception}, found 25000" in line and "[equal]" in line
+
+
+def test_site_states_each_table_in_its_printed_unit(project, tmp_path):
+    status, out, err = build_into(project, tmp_path / "site")
+    assert status == 0, out + err
+    site = tmp_path / "site"
+    t08 = (site / "zh" / BUDGET / "t08" / "index.html").read_text(encoding="utf-8")
+    t09 = (site / "en" / BUDGET / "t09" / "index.html").read_text(encoding="utf-8")
+    final = (site / "zh" / FINAL / "t01" / "index.html").read_text(encoding="utf-8")
+    assert "单位：元<" in t08 and "单位：万元<" not in t08 and "金额单位：元。" in t08
+    assert "Unit: CNY 10,000<" in t09 and "Amounts in CNY 10,000." in t09
+    assert "单位：万元<" in final
+    assert ">950,000<" in t08 or ">950000<" in t08, "whole-yuan amounts are shown without decimals"
+    exported = json.loads((site / "data" / BUDGET / "json" / "t09.json").read_text(encoding="utf-8"))
+    assert exported["unit"]["zh"] == "万元"
+
+
+# --- nothing about one document may be hard-coded ----------------------------------------------------------
+
+TABLE_ID = re.compile(r"t\d{2}[a-z]?")
+CODE_DIRS = ("budgetsite", "scripts")
+
+
+def string_literals(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string literal a Python file computes with: docstrings and the examples of
+    command-line help (help="... e.g. xiamen-hpf") are prose, not behaviour."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    prose = {id(node.body[0].value) for node in ast.walk(tree)
+             if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+             and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    prose |= {id(inner) for node in ast.walk(tree) if isinstance(node, ast.keyword) and node.arg == "help"
+              for inner in ast.walk(node.value)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in prose]
+
+
+def test_no_code_names_a_table_by_its_number():
+    """Table numbers are a document's own: code finds tables by kind (reference/catalogue/), never by id."""
+    offenders = []
+    for folder in CODE_DIRS:
+        for path in sorted((REPO / folder).rglob("*.py")):
+            for line, text in string_literals(path):
+                if TABLE_ID.search(text) and not re.search(r"\blike t\d", text):  # an example of syntax
+                    offenders.append(f"{path.relative_to(REPO)}:{line}: {text!r}")
+    for path in sorted((REPO / "templates").rglob("*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"[\"']t\d{2}[a-z]?[\"'\[.]", line):
+                offenders.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert offenders == [], "\n".join(offenders)
+
+
+REGIONS = ("xiamen", "厦门", "shanghai", "上海", "putuo", "普陀")
+
+
+def test_no_code_names_a_region_or_publisher():
+    """Regions and templates are data (reference/catalogue/templates/, each descriptor's x_budget)."""
+    offenders = [f"{path.relative_to(REPO)}:{line}: {text!r}"
+                 for folder in ("budgetsite", "scripts") for path in sorted((REPO / folder).rglob("*.py"))
+                 for line, text in string_literals(path) if any(w in text.lower() for w in REGIONS)]
+    for path in sorted((REPO / "templates").rglob("*")):
+        if path.is_file():
+            offenders += [f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+                          for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                          if any(w in line.lower() for w in REGIONS)]
+    assert offenders == [], "\n".join(offenders)
