@@ -62,9 +62,11 @@ TEMPLATE_SHAPE = {"type": "object", "required": ["id", "name", "document", "numb
     "tables": {"type": "array", "minItems": 1, "items": {
         "type": "object", "required": ["number", "kind"], "properties": {
             "number": {"type": "string"}, "kind": {"type": "string"}, "unit": {"enum": list(UNITS)}}}}}}
-DOCUMENTS_SHAPE = {"type": "object", "required": ["documents"], "properties": {"documents": {"type": "array", "items": {
-    "type": "object", "required": ["id", "name", "phase", "covers", "covers_en"], "properties": {
-        "id": {"type": "string"}, "name": {"type": "string"}, "phase": {"enum": list(PHASES)}}}}}}
+DOCUMENTS_SHAPE = {"type": "object", "required": ["documents", "publisher_labels"], "properties": {
+    "publisher_labels": STRINGS, "documents": {"type": "array", "items": {
+        "type": "object", "required": ["id", "name", "phase", "covers", "covers_en", "printed"], "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}, "phase": {"enum": list(PHASES)},
+            "printed": STRINGS}}}}}
 
 
 class CatalogueError(ValueError):
@@ -155,6 +157,7 @@ class DocumentKind:
     name: Text
     phase: str
     covers: Text
+    printed: tuple[str, ...]  # the words a cover prints for it: 部门预算, 单位预算, 部门决算
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ class Catalogue:
     templates: dict[str, Template]
     documents: dict[str, DocumentKind]
     terms: TermBase = field(repr=False)
+    publisher_labels: tuple[str, ...] = ()  # 预算主管部门, 编制单位, ...: what precedes a publisher's name
 
     def kind(self, kind_id: str) -> TableKind:
         try:
@@ -263,9 +267,10 @@ def load_catalogue(reference: Path) -> Catalogue:
                 raise CatalogueError(f"{rel}: id {data['id']!r} differs from the file name")
             kinds[data["id"]] = make_kind(data, vocabulary, terms, rel)
         documents = {}
-        for d in read(root / "documents.json", DOCUMENTS_SHAPE, f"{base}/documents.json")["documents"]:
+        listing = read(root / "documents.json", DOCUMENTS_SHAPE, f"{base}/documents.json")
+        for d in listing["documents"]:
             documents[d["id"]] = DocumentKind(d["id"], text_of(d["name"], terms, f"{base}/documents.json"), d["phase"],
-                                              Text(d["covers"], d["covers_en"]))
+                                              Text(d["covers"], d["covers_en"]), tuple(d["printed"]))
         templates = {}
         for path in sorted((root / "templates").glob("*.json")):
             rel = f"{base}/templates/{path.name}"
@@ -277,7 +282,7 @@ def load_catalogue(reference: Path) -> Catalogue:
         raise CatalogueError(str(exc)) from None
     if not kinds:
         raise CatalogueError(f"{base}/kinds/: no table kinds")
-    return Catalogue(kinds, templates, documents, terms)
+    return Catalogue(kinds, templates, documents, terms, tuple(listing["publisher_labels"]))
 
 
 # --- a kind's Table Schema ------------------------------------------------------------------------------------

@@ -42,9 +42,10 @@ BUDGET_DESCRIPTOR = {
                 "name": TEXT, "name_en": STRING, "kind": STRING, "note": STRING}}},
             "codelists": {"type": "object", "additionalProperties": STRING},
             "synthetic": {"type": "boolean"}}},
-        "x_source": {"type": "object", "properties": {
+        "x_source": {"type": "object", "additionalProperties": False, "properties": {
             "file": STRING, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            "description": STRING, "description_en": STRING}},
+            "description": STRING, "description_en": STRING,
+            "obtained_from": STRING, "obtained_from_en": STRING, "url": {"type": "string", "pattern": "^https://"}}},
         "x_narrative": {"type": "object", "additionalProperties": STRING},
         "x_rulesets": STRINGS,
         "x_rules": {"type": "array", "items": {"type": "object", "required": ["id", "kind"],
@@ -61,7 +62,7 @@ BUDGET_DESCRIPTOR = {
                               "items": {"type": "integer", "minimum": 0}},
                     "printed_title": STRING}},
                 "note": {"type": "object", "required": ["zh", "en", "by"], "properties": {
-                    "zh": TEXT, "en": TEXT, "by": {"enum": ["source", "editor"]}}}}}},
+                    "zh": TEXT, "en": STRING, "by": {"enum": ["source", "editor"]}}}}}},
         "resources": {"type": "array", "minItems": 1, "items": {
             "type": "object", "required": ["name", "path", "schema"],
             # Only the properties we publish: `scheme` (s3, http…), `data`, `dialect` or `innerpath` would make

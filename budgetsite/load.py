@@ -138,6 +138,8 @@ def load_budget(folder: Path, catalogue: Catalogue) -> tuple[Budget | None, list
         region_id=info.get("region_id", ""),
         template=info.get("template", ""),
         units=tuple(Text(u["name"], u.get("name_en", "")) for u in info.get("units", [])),
+        source_origin=Text(source.get("obtained_from", ""), source.get("obtained_from_en", "")),
+        source_url=source.get("url", ""),
         descriptor=descriptor,
     )
     return budget, findings
@@ -442,12 +444,13 @@ PLACES = {1: "one place", 2: "two places", 3: "three places", 4: "four places"}
 
 @cache
 def amount_text(places: int) -> tuple[re.Pattern[str], str]:
-    """How an amount printed with `places` decimals is written: exactly that many, no separators."""
+    """How an amount of a table printed with `places` decimals is written: as printed, no separators, with
+    that many decimals or, where the table prints a figure with fewer (15 beside 21.56), those."""
     if places == 0:
         return INTEGER_TEXT, "a whole number, as its table prints it (e.g. 1234)"
     example = "1234." + "5" + "0" * (places - 1)
-    return (re.compile(rf"-?(0|[1-9]\d*)\.\d{{{places}}}"),
-            f"a plain decimal with {PLACES.get(places, f'{places} places')}, e.g. {example}")
+    return (re.compile(rf"-?(0|[1-9]\d*)(\.\d{{1,{places}}})?"),
+            f"a plain decimal with at most {PLACES.get(places, f'{places} places')}, as printed, e.g. {example}")
 
 
 def load_codelist(folder: Path) -> tuple[CodeList | None, list[Finding]]:

@@ -136,6 +136,8 @@ class Budget:
     region_id: str = ""
     template: str = ""  # the publisher's template (reference/catalogue/templates/), "" if none
     units: tuple[Text, ...] = ()  # for a department's documents: the units it covers, as printed
+    source_origin: Text = Text("")  # where the copy of the source was obtained (people write it)
+    source_url: str = ""  # the copy's public address, where there is one
     descriptor: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def tables_of(self, kind: str) -> list[Table]:
@@ -196,7 +198,7 @@ class CodeList:
 class Finding:
     """One problem, located as precisely as the input allows."""
 
-    severity: str  # error | warning
+    severity: str  # error | warning | noted (a failing identity the dataset states as a problem of its source)
     rule: str
     dataset: str
     message: str
@@ -261,7 +263,7 @@ class Check:
     right: tuple[Term, ...]
     difference: Decimal
     tolerance: Decimal
-    status: str  # pass | rounding | fail
+    status: str  # pass | rounding | fail | noted (fails; the dataset's source-notes state it as the source's)
     unit: str  # of the difference and the tolerance: the terms' own, or 元 where units are mixed
     tables: tuple[str, ...] = ()
 
@@ -272,6 +274,9 @@ class Check:
     @property
     def right_sum(self) -> Decimal:
         return sum((t.value_in(self.unit) for t in self.right), Decimal(0))
+
+
+CHECK_STATUSES = ("pass", "rounding", "fail", "noted")
 
 
 @dataclass(frozen=True)
@@ -292,9 +297,13 @@ class ValidationResult:
         return tuple(f for f in self.findings if f.severity == "warning")
 
     @property
+    def noted(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "noted")
+
+    @property
     def summary(self) -> dict[str, int]:
-        """How many identities passed, differed by rounding, failed."""
-        return {s: sum(1 for c in self.checks if c.status == s) for s in ("pass", "rounding", "fail")}
+        """How many identities passed, differed by rounding, failed, or fail as a stated problem of the source."""
+        return {s: sum(1 for c in self.checks if c.status == s) for s in CHECK_STATUSES}
 
 
 @dataclass(frozen=True)

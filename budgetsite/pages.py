@@ -14,7 +14,7 @@ from .i18n import UI
 from .metadata import dataset_jsonld
 from .model import UNITS, Amount, Budget, BudgetSummary, Table, Text, ValidationResult
 from .render import Page, markdown_html
-from .views import Labels, check_views, resource_view, table_checks
+from .views import Labels, check_views, resource_view, source_notes, table_checks
 
 H1 = re.compile(r"^# (.+)$", re.MULTILINE)
 
@@ -87,7 +87,8 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
                                                            table_metadata(ui, catalogue, budget, table))}))
         pages.append(Page(urls.quality(lang, budget.slug), "quality.html", lang,
                           ui.text("pages.quality", budget=budget.title),
-                          {**common, "checks": checks, "findings": result.findings}))
+                          {**common, "checks": checks, "findings": result.findings,
+                           "notes": source_notes(budget)}))
         pages.append(Page(urls.glossary(lang, budget.slug), "glossary.html", lang,
                           ui.text("pages.glossary", budget=budget.title),
                           {**common, "sections": [s for s in story.get(lang, []) if s.glossary]}))

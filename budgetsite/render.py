@@ -81,6 +81,16 @@ def format_amount(value: Any, places: int = 2) -> str:
     return f"{Decimal(value):,.{places}f}"
 
 
+def format_printed(value: Any, places: int = 2) -> str:
+    """A figure of a table as its table prints it: with the table's places, or the fewer it was printed with
+    (`15` beside `21.56`)."""
+    if value is None or value == "":
+        return ""
+    exponent = Decimal(value).as_tuple().exponent
+    own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_amount(value, min(places, own))
+
+
 def format_number(value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -107,8 +117,8 @@ def make_environment(templates: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(amount=format_amount, number=format_number, pct=format_pct, external_url=external_url,
-                       code_level=code_level, marked=marked_text)
+    env.filters.update(amount=format_amount, printed=format_printed, number=format_number, pct=format_pct,
+                       external_url=external_url, code_level=code_level, marked=marked_text)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals["urls"] = urls
     return env

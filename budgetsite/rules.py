@@ -23,12 +23,13 @@ items in 万元 may miss by 0.005 x 4 = 0.02; three items in whole 元 by 0.5 x 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .model import UNITS, Budget, Cell, Check, CodeList, Finding, Resource, Term, half_unit
-from .refs import FORMULA, RefError, amount, as_text, parse_sum, resolve
+from .refs import FORMULA, RefError, amount, as_text, parse_ref, parse_sum, resolve
 
 CENT = Decimal("0.01")
 PERCENT = "%"
@@ -76,12 +77,13 @@ def printed_places(text: str) -> int:
 
 
 def term(resource: Resource, row: int, field: str) -> Term:
-    """A cell as a term: its value with the unit and precision it is printed in. An amount takes its table's;
-    a figure of the narrative its own row's unit and printed decimals; any other number is a plain count."""
+    """A cell as a term: its value with the unit and precision it is printed in. An amount takes its table's
+    unit and its own printed decimals (a table may print 15 beside 21.56); a figure of the narrative its own
+    row's unit and printed decimals; any other number is a plain count."""
     f = resource.field(field)
     values = resource.rows[row]
     if f.is_amount:
-        unit, places = f.unit, f.places
+        unit, places = f.unit, min(f.places, printed_places(as_text(values[field])))
     elif "unit" in values and "printed" in values:
         unit, places = as_text(values["unit"]), printed_places(as_text(values["printed"]))
     else:
@@ -426,7 +428,7 @@ def rule_errata(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> 
                           Cell(target.name, hits[0], str(e["field"])), expected=str(e["corrected"]), found=value)
 
 
-CODE_COLUMNS = ("code", "name_zh", "name_en", "name_en_status", "name_en_source")
+CODE_COLUMNS = ("code", "name_zh", "name_zh_source", "name_en", "name_en_status", "name_en_source")
 
 
 def rule_codelist(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
@@ -453,14 +455,21 @@ def rule_codelist(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -
                                   found=as_text(row.get(col)))
 
 
+def same_name(a: str, b: str) -> bool:
+    """Names that differ only in full- or half-width forms and spaces (维修（护）费, 维修(护)费) are one name."""
+    def fold(s: str) -> str:
+        return unicodedata.normalize("NFKC", s).replace(" ", "")
+    return fold(a) == fold(b)
+
+
 def rule_code_names(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
-    """A printed 科目名称 matches the code list's name for its code."""
+    """A printed 科目名称 matches the code list's name for its code (full- and half-width forms aside)."""
     res = budget.resources[rule["resource"]]
     names = {str(r["code"]): str(r["name_zh"]) for r in budget.resources[rule["codes"]].rows}
     code_field, name_field = rule.get("code_field", "code"), rule.get("name_field", "name")
     for i, row in enumerate(res.rows):
         code = as_text(row[code_field])
-        if code and code in names and as_text(row[name_field]) != names[code]:
+        if code and code in names and not same_name(as_text(row[name_field]), names[code]):
             yield located(budget, "error", "code-names", f"name printed for code {code} differs from the code list",
                           Cell(res.name, i, name_field), expected=names[code], found=as_text(row[name_field]))
 
@@ -505,7 +514,56 @@ def evaluate(budget: Budget, rules: list[dict[str, Any]], codelists: dict[str, C
         except (RefError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
             findings.append(Finding("error", "rules", budget.slug, f"rule {rule.get('id')} cannot be evaluated: "
                                     f"{describe_exception(exc)}", file=origin))
-    return checks, findings
+    return apply_source_notes(budget, checks, findings)
+
+
+NOTES = "source-notes"
+
+
+def apply_source_notes(budget: Budget, checks: list[Check], findings: list[Finding]
+                       ) -> tuple[list[Check], list[Finding]]:
+    """A failing identity that the dataset's source-notes state as a problem of the source (after a reading of
+    the document: which of two printed figures is right cannot be told) is `noted`: shown with its note on
+    the site, no longer an error. A note that names a cell no failing identity has is an error itself."""
+    notes = budget.resources.get(NOTES)
+    if notes is None:
+        return checks, findings
+    noted: dict[tuple[Cell, str], str] = {}
+    for i, row in enumerate(notes.rows):
+        ref = as_text(row.get("cell"))
+        if not ref:
+            continue
+        try:
+            cell, _ = resolve(budget, parse_ref(ref))
+        except RefError as exc:
+            findings.append(located(budget, "error", "source-notes", f"note {row['id']}: {exc}",
+                                    Cell(notes.name, i, "cell")))
+            continue
+        noted[(cell, as_text(row.get("check")))] = as_text(row["id"])
+    used: set[str] = set()
+    out_checks = []
+    marked: set[tuple[str, int | None, str, str]] = set()
+    for check in checks:
+        first = next((t.cell for t in check.left if t.cell), None)
+        note = noted.get((first, check.kind)) or noted.get((first, "")) if first and check.status == "fail" else None
+        if note and first:
+            cell = first
+            used.add(note)
+            check = Check(check.rule_id, check.kind, check.left, check.right, check.difference, check.tolerance,
+                          "noted", check.unit, check.tables)
+            res = budget.resources[cell.resource]
+            marked.add((check.kind, cell.row + 2, cell.field, res.path))
+        out_checks.append(check)
+    out_findings = [Finding("noted", f.rule, f.dataset, f.message, f.file, f.line, f.table, f.row, f.column,
+                            f.expected, f.found)
+                    if f.severity == "error" and (f.rule, f.line, f.column, f.file) in marked else f
+                    for f in findings]
+    for i, row in enumerate(notes.rows):
+        if as_text(row.get("cell")) and as_text(row["id"]) not in used:
+            out_findings.append(located(budget, "error", "source-notes", f"note {row['id']} names "
+                                        f"{row['cell']}, where no identity fails: remove or correct the note",
+                                        Cell(notes.name, i, "cell")))
+    return out_checks, out_findings
 
 
 def describe_exception(exc: Exception) -> str:

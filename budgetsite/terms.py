@@ -48,6 +48,8 @@ def parse_terms(text: str, origin: str) -> TermBase:
         raise TermError(f"{origin}: header must be {','.join(COLUMNS)}")
     terms: dict[str, Term] = {}
     for line, row in enumerate(reader, start=2):
+        if None in row or None in row.values():
+            raise TermError(f"{origin}:{line}: {len(COLUMNS)} fields expected (a comma inside a field needs quotes)")
         term = Term(**{k: (row.get(k) or "").strip() for k in COLUMNS})
         if not term.zh or not term.en:
             raise TermError(f"{origin}:{line}: a term needs both its Chinese and its English")

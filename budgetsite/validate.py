@@ -73,8 +73,10 @@ def report_findings(findings: list[Finding], datasets: int, checks: int, strict:
     for f in findings:
         print(f.format(), file=sys.stderr if f.severity == "error" else sys.stdout)
     errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
-    print(f"{datasets} dataset(s), {checks} identities checked: {errors} error(s), {warnings} warning(s)")
+    noted = sum(1 for f in findings if f.severity == "noted")
+    warnings = len(findings) - errors - noted
+    stated = f", {noted} stated as problems of the source" if noted else ""
+    print(f"{datasets} dataset(s), {checks} identities checked: {errors} error(s), {warnings} warning(s){stated}")
     return 1 if errors or (strict and warnings) else 0
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import urls
 from .catalogue import Catalogue
 from .model import Budget, Check, Field, Resource, Table, Term, Text, Value, code_level, row_number
-from .refs import as_text
+from .numerals import number_value
+from .refs import RefError, as_text, parse_ref, resolve
 
 HIDDEN_FIELDS = {"row", "side", "level", "kind"}
+CHINESE_NUMBERING = re.compile(r"^\s*([一二三四五六七八九十]+)、")
 # The printed heading of each side of a table printed in two halves (English from the term base).
 SIDES = {"income": "收入", "expenditure": "支出", "personnel": "人员经费", "public": "公用经费"}
 
@@ -111,6 +114,18 @@ class CheckView:
     check: Check
     left: tuple[TermView, ...]
     right: tuple[TermView, ...]
+    note: Text | None = None  # the dataset's statement of the source problem a `noted` check shows
+
+
+@dataclass(frozen=True)
+class SourceNoteView:
+    """A problem of the source, stated by the dataset (source-notes): where it is and what it is."""
+
+    id: str
+    page: int | None
+    text: Text
+    table: str  # the table of the cell it names ("" for a note on the document)
+    anchor: str  # that cell's row on the table page
 
 
 class Labels:
@@ -132,6 +147,14 @@ class Labels:
 
     def name(self, code: str, zh: str) -> Text:
         return Text(zh, self.codes.get(code, "") or self.texts.get(zh, ""))
+
+    def class_line(self, code: str, zh: str) -> Text:
+        """A line of a two-sided table that names a function class (九、卫生健康支出): the code list's English
+        name, numbered as printed (9. Health)."""
+        name = self.codes.get(code, "")
+        m = CHINESE_NUMBERING.match(zh)
+        number = number_value(m[1]) if m else 0
+        return Text(zh, f"{number}. {name}" if name and number else name)
 
 
 def row_level(row: dict[str, Value]) -> int:
@@ -163,6 +186,8 @@ def cell_view(f: Field, row: dict[str, Value], labels: Labels, published: str) -
     text = as_text(value)
     if f.name == "name" and row.get("code"):
         label = labels.name(as_text(row["code"]), text)
+    elif f.name == "label" and row.get("function_code") and not labels.texts.get(text):
+        label = labels.class_line(as_text(row["function_code"]), text)
     elif f.name in ("code", "function_code", "unit_code", "derived_from", "operator") or not text:
         label = Text(text)
     else:
@@ -212,6 +237,8 @@ def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
         desc = next((as_text(row[k]) for k in ("label", "name", "category", "quote", "project", "indicator")
                      if k in row and row[k]), f"#{term.cell.row + 1}")
         what = labels.text(desc)
+        if not what.en and row.get("function_code") and desc == as_text(row.get("label")):
+            what = labels.class_line(as_text(row["function_code"]), desc)
     if table:
         where = table.label
     elif res.name == "narrative-figures":
@@ -223,9 +250,50 @@ def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
     return TermView(label, table.id if table else "", anchor(res.name, term.cell.row), term.value, term.places)
 
 
+NOTES = "source-notes"
+
+
+def source_note_cells(budget: Budget) -> dict[tuple[str, int, str], Text]:
+    """The note text of each cell the dataset's source-notes name."""
+    out: dict[tuple[str, int, str], Text] = {}
+    for row in budget.resources[NOTES].rows if NOTES in budget.resources else ():
+        try:
+            cell, _ = resolve(budget, parse_ref(as_text(row.get("cell")))) if row.get("cell") else (None, None)
+        except RefError:
+            continue  # validation reports it
+        if cell is not None:
+            out[(cell.resource, cell.row, cell.field)] = Text(as_text(row["note_zh"]), as_text(row["note_en"]))
+    return out
+
+
+def source_notes(budget: Budget) -> tuple[SourceNoteView, ...]:
+    if NOTES not in budget.resources:
+        return ()
+    out = []
+    for row in budget.resources[NOTES].rows:
+        table, link = "", ""
+        try:
+            if row.get("cell"):
+                cell, _ = resolve(budget, parse_ref(as_text(row["cell"])))
+                owner = budget.table_of(cell.resource)
+                table, link = (owner.id, anchor(cell.resource, cell.row)) if owner else ("", "")
+        except RefError:
+            pass
+        page = row.get("page")
+        out.append(SourceNoteView(as_text(row["id"]), int(page) if isinstance(page, int) else None,
+                                  Text(as_text(row["note_zh"]), as_text(row["note_en"])), table, link))
+    return tuple(out)
+
+
 def check_views(budget: Budget, checks: tuple[Check, ...], labels: Labels) -> tuple[CheckView, ...]:
+    notes = source_note_cells(budget)
+
+    def note(c: Check) -> Text | None:
+        cell = next((t.cell for t in c.left if t.cell), None)
+        return notes.get((cell.resource, cell.row, cell.field)) if c.status == "noted" and cell else None
+
     return tuple(CheckView(c, tuple(term_view(budget, t, labels) for t in c.left),
-                           tuple(term_view(budget, t, labels) for t in c.right)) for c in checks)
+                           tuple(term_view(budget, t, labels) for t in c.right), note(c)) for c in checks)
 
 
 def table_checks(checks: tuple[CheckView, ...], table: Table) -> tuple[CheckView, ...]:

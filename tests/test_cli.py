@@ -203,14 +203,14 @@ def test_serve_answers_with_the_built_site(default_build, project):
 def test_new_import_and_export_commands(project, tmp_path):
     root = copy_project(tmp_path / "p")
     done = run("--root", str(root), "new", "--template", "xiamen-department-budget", "--department-id", "demo",
-               "--department", "示例局", "--department-en", "Demo Bureau", "--year", "2025")
+               "--department", "示例局", "--department-en", "Demo Bureau", "--year", "2024")
     assert done.returncode == 0, done.stderr
     source = REPO / "datasets" / "xiamen-hpf-2024" / "source" / "budget-2024.txt"
-    done = run("--root", str(root), "import", str(source), "--into", "datasets/demo-2025")
+    done = run("--root", str(root), "import", str(source), "--into", "datasets/demo-2024")
     # The two codes the source misprints are imported as printed, so validation fails on exactly those.
     assert done.returncode == 1, done.stdout + done.stderr
     assert [line.split(": ")[2] for line in done.stderr.splitlines()] == ["data/t03.csv:9", "data/t05.csv:7"]
-    assert len((root / "datasets" / "demo-2025" / "data" / "t03.csv").read_text("utf-8").splitlines()) == 20
+    assert len((root / "datasets" / "demo-2024" / "data" / "t03.csv").read_text("utf-8").splitlines()) == 20
     book = tmp_path / "book.xlsx"
     done = run("--root", str(root), "export-xlsx", "datasets/xiamen-hpf-2024", "--out", str(book))
     assert done.returncode == 0 and book.is_file(), done.stderr

@@ -85,7 +85,8 @@ KEY_LITERAL = re.compile(r"""["']([a-z_]+(?:\.[a-z_]+)+)["']""")
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\((.*?)\)\s*-?%}(.*?){%-?\s*endmacro", re.S)
 
 # Keys built from data at render time: prefix -> where the rest comes from.
-DYNAMIC = {"figures.", "quality.status.", "prior.items.", "table.note_by_", "compare.status_", "quality.kinds."}
+DYNAMIC = {"figures.", "quality.status.", "prior.items.", "table.note_by_", "compare.status_", "quality.kinds.",
+           "document."}
 
 
 def template_sources() -> dict[str, str]:
@@ -130,10 +131,10 @@ def dynamic_keys() -> dict[str, set[str]]:
     from budgetsite.catalogue import load_catalogue
     from budgetsite.figures import LineChange, key_figures
     from budgetsite.load import load_budget
-    from budgetsite.model import Text
+    from budgetsite.model import CHECK_STATUSES, Text
 
     table_schema = BUDGET_DESCRIPTOR["properties"]["x_tables"]["items"]["properties"]
-    statuses = {"pass", "rounding", "fail"} | set(table_schema["status"]["enum"])
+    statuses = set(CHECK_STATUSES) | set(table_schema["status"]["enum"])
     note_by = set(table_schema["note"]["properties"]["by"]["enum"])
     prior, figures = set(), set()
     for d in descriptors():
@@ -157,7 +158,10 @@ def dynamic_keys() -> dict[str, set[str]]:
     rules_source = (Path(__file__).resolve().parent.parent / "budgetsite" / "rules.py").read_text(encoding="utf-8")
     kinds = set(re.findall(r'judge\(rule\["id"\], "([a-z-]+)"', rules_source))
     assert {"parent-sum", "narrative", "growth"} <= kinds, kinds
+    documents = {f"document.{d}.{key}" for d in load_catalogue(REPO / "reference").documents
+                 for key in ("year", "lead", "total", "narrative")}
     return {"compare.status_": {f"compare.status_{s}" for s in line_statuses},
+            "document.": documents,
             "quality.kinds.": {f"quality.kinds.{k}" for k in kinds},
             "figures.": {f"figures.{k}" for k in figures},
             "quality.status.": {f"quality.status.{s}" for s in statuses},

@@ -201,7 +201,7 @@ def test_text_import_records_provenance_like_the_hand_checked_budget(from_text):
         assert table(folder, table_id)["status"] == table(HAND, table_id)["status"] or table_id == "t02"
     assert table(folder, "t06")["source"]["printed_title"] == "一般公共预算基本支出情况表（细化至经济分类款级科目）"
     note = "说明：2024年度没有使用政府性基金预算拨款安排支出。"
-    assert table(folder, "t08")["note"] == {"zh": note, "en": f"(Not yet translated) {note}", "by": "source"}
+    assert table(folder, "t08")["note"] == {"zh": note, "en": "", "by": "source"}, "English is for people to write"
     mine, hand = descriptor(folder)["x_source"], descriptor(HAND)["x_source"]
     assert (mine["file"], mine["sha256"]) == (hand["file"], hand["sha256"])
     assert (folder / mine["file"]).read_bytes() == SOURCE.read_bytes()
@@ -223,16 +223,17 @@ def test_text_import_keeps_the_narrative_and_leaves_english_untranslated(from_te
 def test_text_import_reports_the_misprints_and_validation_flags_them(from_text):
     _, code, out, err = from_text
     assert code == 1
-    assert ("budget-2024.txt: line 345: code 21014 is not in the reference list function-codes-2024: kept as "
-            "printed" in out)
-    assert "budget-2024.txt: line 407: code 2080509 is not in the reference list function-codes-2024" in out
+    assert ("budget-2024.txt: table t03: line 345: code 21014 is not in the reference list function-codes-2024: "
+            "kept as printed" in out)
+    assert "budget-2024.txt: table t05: line 407: code 2080509 is not in the reference list function-codes-2024" in out
     errors = err.splitlines()
     assert len(errors) == 2 and summary(out)[0] == 2
     assert errors[0].startswith("error: from-text-2024: data/t03.csv:9: table t03: row 8: column code: ")
     assert errors[1].startswith("error: from-text-2024: data/t05.csv:7: table t05: row 6: column code: ")
     assert all(line.endswith("[frictionless:foreign-key]") for line in errors)
-    for line in ("budget-2024.txt: line 502: row realigned", "budget-2024.txt: line 519: row realigned",
-                 "budget-2024.txt: line 536: row realigned"):
+    for line in ("budget-2024.txt: table t10: line 502: row realigned",
+                 "budget-2024.txt: table t11a: line 519: row realigned",
+                 "budget-2024.txt: table t11b: line 536: row realigned"):
         assert line in out, "rows whose merged leading cells the text lost are put back, and said so"
 
 
@@ -279,11 +280,12 @@ def test_unit_option_applies_where_no_unit_is_printed(project, run_cli, tmp_path
     source = tmp_path / "yuan-t05.txt"
     source.write_text(text, encoding="utf-8")
     folder, _, out, _ = imported(run_cli, project, "unit-option", source, "--unit", "元")
-    # the 合计 row now prints whole yuan, the other rows keep two decimals: the table's precision is two
-    assert rows(folder, "t05")[0]["total"] == "27596400.00"
+    # the 合计 row now prints whole yuan, the other rows keep two decimals: the table's precision is two, and
+    # the whole-yuan figures stay as printed
+    assert rows(folder, "t05")[0]["total"] == "27596400"
     assert (table(folder, "t05")["unit"], table(folder, "t05")["precision"]) == ("元", 2)
     assert "no unit printed: amounts read as 元 (--unit)" in out
-    assert "5 figure(s) printed with fewer decimal places than the table's 2: written with 2 (the same value)" in out
+    assert "5 figure(s) printed with fewer decimal places than the table's 2: kept as printed" in out
     assert "the table prints its unit as 万元: used instead of --unit 元" in out
     assert table(folder, "t03")["unit"] == "万元"
     assert rows(folder, "t03") == rows(HAND, "t03")[:7] + [{**rows(HAND, "t03")[7], "code": "21014"}] + \
@@ -392,12 +394,12 @@ def test_unplaceable_content_is_reported_with_file_and_line(project, run_cli, tm
         f"odd.txt: line {line_of(text, '某某奇怪的表')}: table title not recognised: the table was not imported "
         "(2 rows",
         f"odd.txt: line {line_of(text, '某某项目')}: row of an unrecognised table, not imported: '某某项目\\t12.00'",
-        f"odd.txt: line {header}: column 10 header '备注' matches no column of this kind of table: its cells were "
-        "not imported",
-        f"odd.txt: line {social}: cell in column 10 ('备注') not imported: '见说明'",
-        f"odd.txt: line {line_of(text, '（续表）')}: row not placed: '（续表）' is not a classification code (3, 5 or "
-        "7 digits): '（续表）\\t\\t12.00\\t\\t'",
-        f"odd.txt: line {line_of(text, '30206')}: column total: '6.OO' is not an amount: left blank",
+        f"odd.txt: table t03: line {header}: column 10 header '备注' matches no column of this kind of table: its "
+        "cells were not imported",
+        f"odd.txt: table t03: line {social}: cell in column 10 ('备注') not imported: '见说明'",
+        f"odd.txt: table t06: line {line_of(text, '（续表）')}: row not placed: '（续表）' is not a classification "
+        "code (3, 5 or 7 digits): '（续表）\\t\\t12.00\\t\\t'",
+        f"odd.txt: table t06: line {line_of(text, '30206')}: column total: '6.OO' is not an amount: left blank",
     ]
     for line in expected:
         assert any(printed.strip().startswith(line) for printed in out.splitlines()), f"not reported: {line}\n{out}"
@@ -421,8 +423,8 @@ def test_unrecognised_sheet_is_reported_with_sheet_and_row(project, run_cli, wor
     assert "extra.xlsx[附表12]: line 1: sheet title names no kind of table: the sheet was not imported (2 rows): " \
            "'某某奇怪的表'" in out
     assert "extra.xlsx[附表12]: line 4: row of an unrecognised sheet, not imported: '某某项目\\t12'" in out
-    assert "extra.xlsx[t07]: line 4: column 7 header '其他' matches no column of this kind of table" in out
-    assert "extra.xlsx[t07]: line 5: cell in column 7 ('其他') not imported: '1.5'" in out
+    assert "extra.xlsx[t07]: table t07: line 4: column 7 header '其他' matches no column of this kind of table" in out
+    assert "extra.xlsx[t07]: table t07: line 5: cell in column 7 ('其他') not imported: '1.5'" in out
     assert rows(folder, "t07") == rows(HAND, "t07")
 
 
@@ -449,8 +451,10 @@ def test_new_scaffolds_the_standard_folder(project_copy, run_cli):
     assert [t["id"] for t in d["x_tables"]] == [f"t{n:02d}" for n in range(1, 12)]
     assert [(t["kind"], t["number"], t.get("unit")) for t in d["x_tables"]] == [
         (t.kind, t.number, "万元") for t in template.tables]
-    assert {r["name"] for r in d["resources"]} == {r["name"] for r in hand["resources"]} - {
-        "t11a-project", "t11a-indicators", "t11b-project", "t11b-indicators"} | {"t11-project", "t11-indicators"}
+    assert {r["name"] for r in d["resources"]} - {"source-notes"} == {r["name"] for r in hand["resources"]} - {
+        "t11a-project", "t11a-indicators", "t11b-project", "t11b-indicators", "source-notes"} | {
+        "t11-project", "t11-indicators"}
+    assert "source-notes" in {r["name"] for r in d["resources"]}, "a new budget has a place to state source problems"
     for r in d["resources"]:
         schema = json.loads((folder / r["schema"]).read_text(encoding="utf-8"))
         header = (folder / r["path"]).read_bytes().decode("utf-8")
@@ -515,7 +519,7 @@ def test_import_refuses_what_it_cannot_use(project_copy, run_cli, tmp_path):
     pdf = tmp_path / "budget.pdf"
     pdf.write_bytes(b"%PDF-1.4")
     code, _, err = run_cli(project_copy, "import", str(pdf), "--into", f"datasets/{folder.name}")
-    assert code == 1 and "extract the PDF's text first" in err
+    assert code == 1 and "budget.pdf: the file is cut short (no %%EOF at its end)" in err
     code, _, _ = run_cli(project_copy, "import", str(SOURCE), "--into", f"datasets/{folder.name}")
     assert code == 1
     code, _, err = run_cli(project_copy, "import", str(SOURCE), "--into", f"datasets/{folder.name}")

@@ -8,20 +8,21 @@ catalogue of table kinds, term base, rule sets, templates and UI strings, then v
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, build_into, invoke_cli
 
 FIXTURE = REPO / "tests" / "fixtures" / "model"
 BUDGET = "demo-sh-2025"
 FINAL = "demo-sw-2024-final-accounts"
 SUMMARY = re.compile(r"(?P<datasets>\d+) dataset\(s\), (?P<checks>\d+) identities checked: "
-                     r"(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\)")
+                     r"(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\)"
+                     r"(?:, (?P<noted>\d+) stated as problems of the source)?")
 SHARED = ("templates", "i18n", "reference/catalogue", "reference/terms", "reference/rules")
 
 
@@ -136,7 +137,7 @@ def test_site_states_each_table_in_its_printed_unit(project, tmp_path):
 # --- nothing about one document may be hard-coded ----------------------------------------------------------
 
 TABLE_ID = re.compile(r"t\d{2}[a-z]?")
-CODE_DIRS = ("budgetsite", "scripts")
+CODE_DIRS = ("budgetsite", "scripts", "bench")
 
 
 def string_literals(path: Path) -> list[tuple[int, str]]:
@@ -181,3 +182,48 @@ def test_no_code_names_a_region_or_publisher():
                           for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                           if any(w in line.lower() for w in REGIONS)]
     assert offenders == [], "\n".join(offenders)
+
+
+def test_the_code_lists_hold_every_code_the_datasets_print():
+    """reference/<classification>-codes-<year>/ name every code a dataset of that year prints, as printed and
+    where; each dataset's code tables are copies of their rows (scripts/codelists.py --check)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "codelists.py"), "--check"], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for year in (2024, 2025, 2026):
+        for stem in ("function-codes", "economic-codes"):
+            rows = list(csv.DictReader((REPO / "reference" / f"{stem}-{year}" / f"{stem}.csv").open(encoding="utf-8")))
+            assert rows and all(r["name_zh_source"] and r["name_en"] for r in rows), f"{stem}-{year}"
+
+
+PLANNING = "putuo-planning-resources-2024-final-accounts"
+
+
+def test_a_stated_source_problem_is_noted_and_a_stale_note_is_an_error(tmp_path):
+    """source-notes.csv turns the failing identities it names into stated problems of the source; without
+    the notes they are errors, and a note on a cell where nothing fails is an error itself."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "p", (PLANNING,))
+    notes = root / "datasets" / PLANNING / "data" / "source-notes.csv"
+    summary, errors, _ = validate(root)
+    assert summary["errors"] == "0" and summary["noted"] == "3" and out_noted(root) == 3
+    text = notes.read_bytes().decode("utf-8")
+    header, *rows = text.splitlines(keepends=True)
+    notes.write_bytes((header + "".join(r for r in rows if not r.startswith(("N1,", "N2,", "N3,")))).encode())
+    _, errors, _ = validate(root)
+    assert len(errors) == 3 and all("[lines]" in e for e in errors), errors
+    stale = 'N9,7,t03[code=208].total,parent-sum,"一条过时的说明。","A stale note."\r\n'
+    notes.write_bytes((text + stale).encode())
+    _, errors, _ = validate(root)
+    assert errors == [f"error: {PLANNING}: data/source-notes.csv:8: table source-notes: row 7 (N9): column cell: "
+                      "note N9 names t03[code=208].total, where no identity fails: remove or correct the note "
+                      "[source-notes]"]
+
+
+def out_noted(root: Path) -> int:
+    _, out, _ = invoke_cli(root, "validate")
+    return sum(1 for line in out.splitlines() if line.startswith("noted: "))

@@ -669,15 +669,21 @@ def test_erratum_is_marked_in_its_cell(built_site, lang, table_id, anchor, text)
 
 
 @pytest.fixture(scope="module")
-def validator_warnings(repo_root, run_cli) -> int:
+def validator_warnings(repo_root, run_cli) -> dict[str, tuple[int, int]]:
+    """Per dataset: (warnings, failing identities stated as problems of the source) that `validate` prints."""
     status, stdout, _ = run_cli(repo_root, "validate")
     assert status == 0
-    summary = re.fullmatch(r"\d+ dataset\(s\), \d+ identities checked: (\d+) error\(s\), (\d+) warning\(s\)",
-                           stdout.splitlines()[-1])
+    summary = re.fullmatch(r"\d+ dataset\(s\), \d+ identities checked: (\d+) error\(s\), (\d+) warning\(s\)"
+                           r"(?:, (\d+) stated as problems of the source)?", stdout.splitlines()[-1])
     assert summary, stdout.splitlines()[-1]
-    lines = [x for x in stdout.splitlines() if x.startswith(f"warning: {SLUG}:")]
-    assert len(lines) == int(summary[2])
-    return int(summary[2])
+    out: dict[str, list[int]] = {}
+    for line in stdout.splitlines()[:-1]:
+        m = re.match(r"(warning|noted): ([a-z0-9-]+): ", line)
+        assert m, line
+        out.setdefault(m[2], [0, 0])[0 if m[1] == "warning" else 1] += 1
+    assert sum(w for w, _ in out.values()) == int(summary[2])
+    assert sum(n for _, n in out.values()) == int(summary[3] or 0)
+    return {slug: (w, n) for slug, (w, n) in out.items()}
 
 
 def section(doc: Node, labelled_by: str) -> Node:
@@ -688,16 +694,16 @@ def section(doc: Node, labelled_by: str) -> Node:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_quality_page_lists_every_rounding_warning(built_site, validator_warnings, lang):
-    assert validator_warnings > 0
-    doc = page(built_site, urls.quality(lang, SLUG))
-    flagged = section(doc, "flagged")
-    rounding = flagged.find_all("tr", cls="status-rounding")
-    failing = flagged.find_all("tr", cls="status-fail")
-    assert len(rounding) == validator_warnings, \
-        f"{lang}: {len(rounding)} rounding rows, the validator reports {validator_warnings} warnings"
-    assert not failing
-    summary = doc.one("ul", cls="summary").clean_text()
-    assert t(lang, "quality.count", count=validator_warnings) in summary
+    """Each budget's quality page lists a rounding row per warning and a stated-problem row per noted check."""
+    assert validator_warnings[SLUG][0] > 0
+    for slug, (warnings, noted) in validator_warnings.items():
+        doc = page(built_site, urls.quality(lang, slug))
+        flagged = section(doc, "flagged")
+        assert len(flagged.find_all("tr", cls="status-rounding")) == warnings, f"{lang} {slug}: rounding rows"
+        assert len(flagged.find_all("tr", cls="status-noted")) == noted, f"{lang} {slug}: stated problems"
+        assert not flagged.find_all("tr", cls="status-fail")
+        summary = doc.one("ul", cls="summary").clean_text()
+        assert t(lang, "quality.count", count=warnings) in summary
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -321,11 +321,12 @@ def project_record(values: dict[str, str], unit: str, block: Block, messages: li
             rec[f], n = suffixed_amount(values.get(f, ""), unit)
             places += [n] if n is not None else []
         except CellError as exc:
-            messages.append(Message(block.origin, block.start, f"project form {f}: {exc}: left blank", placed=False))
+            messages.append(Message(block.origin, block.title_line, f"project form {f}: {exc}: left blank",
+                                    placed=False, page=block.first_page))
             rec[f] = ""
     rec["scope"], rec["plan"] = values.get("scope", ""), values.get("plan", "")
     rec.update(quarters(rec["plan"]))
     if not rec["project_name"]:
-        messages.append(Message(block.origin, block.start, "project form without a 项目名称", block.title,
-                                placed=False))
+        messages.append(Message(block.origin, block.title_line, "project form without a 项目名称", block.title,
+                                placed=False, page=block.first_page))
     return rec

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..catalogue import Part
-from .cells import CODE, LEVEL2_NUMBERING, CellError, amount, clean, is_data_signal, is_total, normal, strip_numbering
+from .cells import CODE, CellError, amount, clean, is_data_signal, is_total, normal, strip_numbering
 from .layout import NOT_CLASSES, SIDE_ROLES, SIDES, Column, columns_of
 from .model import Block, Message, Row
 
@@ -48,16 +48,25 @@ class Cells:
 
 
 def is_data_row(row: Row) -> bool:
-    """A row only the body of a table prints: a number, code or numbered label, or a 合计 row."""
+    """A row only the body of a table prints: a number, code or numbered label, or a 合计 row (whose other
+    cells hold figures or nothing: a 合计 beside header words is a header row)."""
     if any(is_data_signal(c) for c in row.cells):
         return True
     first = next((i for i, c in enumerate(row.cells) if c.strip()), None)
-    return first is not None and first <= 1 and is_total(row.cells[first])
+    return (first is not None and first <= 1 and is_total(row.cells[first])
+            and not any(c.strip() for c in row.cells[first + 1:]))
 
 
 def split_header(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
-    k = next((i for i, r in enumerate(rows) if is_data_row(r) and not is_code_levels(r)), len(rows))
-    return rows[:k], rows[k:]
+    """(header rows, body rows): the body starts at the first row with a figure, a code or a numbered label,
+    or at a 合计 row below which only body rows follow (a 合计 over 小计 | 购置费 | 运行费 is a header)."""
+    for i, r in enumerate(rows):
+        if is_code_levels(r):
+            continue
+        if any(is_data_signal(c) for c in r.cells) or (
+                is_data_row(r) and all(b.blank or is_data_row(b) for b in rows[i + 1:])):
+            return tuple(h for h in rows[:i] if not h.blank), rows[i:]  # blank rows (or 无) name no column
+    return tuple(h for h in rows if not h.blank), ()
 
 
 def is_code_levels(row: Row) -> bool:
@@ -71,10 +80,17 @@ def width_of(rows: tuple[Row, ...]) -> int:
 
 
 def header_paths(header: tuple[Row, ...], width: int) -> tuple[str, ...]:
-    """Per column, its header cells from top to bottom joined with `/`. A label in an upper row spans the
-    empty cells to its right (a merged cell), so `财政拨款` sits above 小计, 基本支出 and 项目支出."""
+    """Per column, its header cells from top to bottom joined with `/`. Where the extent of merged cells is
+    not known, a label in an upper row spans the empty cells to its right, so `财政拨款` sits above 小计,
+    基本支出 and 项目支出."""
     grid = []
     for k, row in enumerate(header):
+        if k and any(is_total(c) for c in row.cells[:2]):  # the 合计 row's label in a row of sub-headers
+            row = Row(row.line, tuple("" if i < 2 and is_total(c) else c for i, c in enumerate(row.cells)),
+                      row.text, row.page, tuple("" if i < 2 and is_total(c) else c for i, c in enumerate(row.covered)))
+        if row.covered:  # the merged cells' extent is known (a PDF's ruled table): no guessing at spans
+            grid.append([normal(row.covered[i]) if i < len(row.covered) else "" for i in range(width)])
+            continue
         cells = [normal(row.cell(i)) for i in range(width)]
         if k < len(header) - 1:  # only across the cells the row prints: a column beyond them has no group
             for i in range(1, min(width, len(row.cells))):
@@ -99,6 +115,7 @@ def code_levels(paths: tuple[str, ...]) -> tuple[int, ...]:
 def map_columns(header: tuple[Row, ...], width: int, columns: tuple[Column, ...], origin: str) -> Mapping:
     paths = header_paths(header, width)
     line = header[-1].line if header else None
+    page = header[-1].page if header else None
     split = code_levels(paths) if any(c.field == "code" for c in columns) else ()
     found: dict[str, int] = {}
     messages = []
@@ -107,10 +124,12 @@ def map_columns(header: tuple[Row, ...], width: int, columns: tuple[Column, ...]
             continue
         field = next((c.field for c in columns if any(matches(a, path) for a in c.headers)), None)
         if field is None:
-            messages.append(Message(origin, line, f"column {i + 1} header '{path}' matches no column of this kind of "
+            messages.append(Message(origin, line, page=page,
+                                    message=f"column {i + 1} header '{path}' matches no column of this kind of "
                                     "table: its cells were not imported", placed=False))
         elif field in found:
-            messages.append(Message(origin, line, f"column {i + 1} header '{path}' repeats column "
+            messages.append(Message(origin, line, page=page,
+                                    message=f"column {i + 1} header '{path}' repeats column "
                                     f"{found[field] + 1} ({field}): its cells were not imported", placed=False))
         else:
             found[field] = i
@@ -189,7 +208,7 @@ def parse_records(block: Block, part: Part, accept: Callable[[dict[str, str]], s
             continue
         if "row" in rec:
             rec["row"] = str(len(rows) + 1)
-        rec["_line"] = str(r.line)
+        rec["_line"], rec["_page"] = str(r.line), str(r.page or "")
         rows.append(rec)
     always = tuple(n for n in ("row", code_field, label_field) if n)
     return Cells(tuple(rows), tuple(messages), printed_columns(part, mapping, always), tuple(places))
@@ -226,22 +245,44 @@ def side_columns(paths: tuple[str, ...], amounts: tuple[Column, ...]) -> dict[tu
     out: dict[tuple[str, str], int] = {}
     for i, path in enumerate(paths):
         parts = path.split("/")
-        side = next((SIDES[w] for p in parts for w in SIDES if p == w or p.endswith(w)), None)
+        at = next((k for k, p in enumerate(parts) for w in SIDES if p == w or p.endswith(w)), None)
+        side = next((SIDES[w] for w in SIDES if at is not None and parts[at].endswith(w)), None)
         leaf = parts[-1]
+        rest = "/".join(parts[at + 1:]) if at is not None else ""
         for word in SIDES:
             if side is None and leaf.startswith(word) and leaf[len(word):]:
-                side, leaf = SIDES[word], leaf[len(word):]
+                side, leaf, rest = SIDES[word], leaf[len(word):], leaf[len(word):]
         if side is None:
             continue
-        role = SIDE_ROLES.get(leaf) or next((c.field for c in amounts if any(matches(a, leaf) for a in c.headers)),
-                                            None)
+        role = SIDE_ROLES.get(rest) or SIDE_ROLES.get(leaf) if "/" not in rest else None
+        role = role or next((c.field for c in amounts if any(matches(a, rest) for a in c.headers)), None)
         if role:
             out.setdefault((side, role), i)
     return out
 
 
-def level_of(label: str) -> str:
-    return "2" if LEVEL2_NUMBERING.match(label) else "1"
+NUMBERING_STYLES = (re.compile(r"^\s*[一二三四五六七八九十]+、"), re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]"),
+                    re.compile(r"^\s*\d+\s*[.．、](?!\d)"), re.compile(r"^\s*[(（]\d+[)）]"))
+
+
+def numbering_style(label: str) -> int | None:
+    return next((i for i, p in enumerate(NUMBERING_STYLES) if p.match(label)), None)
+
+
+def levels(labels: list[str]) -> list[str]:
+    """Each line's level by its numbering: the first style a side prints (一、) is level 1, the next style
+    seen under it (（一） or 1.) level 2; an unnumbered line (合计, 总计) is level 1."""
+    order: list[int] = []
+    out = []
+    for label in labels:
+        style = numbering_style(label)
+        if style is None:
+            out.append("1")
+            continue
+        if style not in order:
+            order.append(style)
+        out.append("2" if order.index(style) else "1")
+    return out
 
 
 def kind_of(label: str) -> str:
@@ -276,8 +317,9 @@ def side_rows(data: tuple[Row, ...], where: dict[tuple[str, str], int], side: st
                 messages.append(Message(origin, r.line, f"{side} amount without a label, not imported", r.text,
                                         placed=False, page=r.page))
             continue
-        rec = {"side": side, "row": str(len(out) + 1), "label": label, "level": level_of(label),
-               "kind": kind_of(label), "function_code": "", "_line": str(r.line)}
+        rec = {"side": side, "row": str(len(out) + 1), "label": label, "level": "1",
+               "kind": kind_of(label), "function_code": "", "_line": str(r.line),
+               "_page": str(r.page or "")}
         for f in fields:
             try:
                 rec[f], n = amount(texts.get(f, ""))
@@ -287,6 +329,8 @@ def side_rows(data: tuple[Row, ...], where: dict[tuple[str, str], int], side: st
                                         page=r.page))
                 rec[f] = ""
         out.append(rec)
+    for rec, level in zip(out, levels([r["label"] for r in out]), strict=True):
+        rec["level"] = level
     mark_groups(out, fields)
     return out
 
@@ -300,7 +344,8 @@ def add_function_codes(rows: list[dict[str, str]], classes: dict[str, str], code
             if code is None:
                 name = strip_numbering(rec["label"])
                 messages.append(Message(origin, int(rec["_line"]), f"no function class named '{name}' in "
-                                        f"{codelist}: function_code left blank", rec["label"], placed=False))
+                                        f"{codelist}: function_code left blank", rec["label"], placed=False,
+                                        page=int(rec["_page"]) if rec["_page"] else None))
             rec["function_code"] = code or ""
 
 
@@ -309,8 +354,9 @@ def parse_two_sided(block: Block, part: Part, classes: dict[str, str], codelist:
     paths = header_paths(header, width_of(block.rows))
     amounts = tuple(c for c in columns_of(part) if part.column(c.field).amount)
     where = side_columns(paths, amounts)
-    messages = [Message(block.origin, header[-1].line if header else block.start,
-                        f"no {side} {role} column found in the header", placed=False)
+    messages = [Message(block.origin, header[-1].line if header else block.title_line,
+                        f"no {side} {role} column found in the header", placed=False,
+                        page=header[-1].page if header else block.first_page)
                 for side in SIDES.values() for role in ("label", "amount") if (side, role) not in where]
     fields = tuple(c.name for c in part.columns if c.amount and any((s, c.name) in where for s in SIDES.values()))
     places: list[int] = []
@@ -320,7 +366,7 @@ def parse_two_sided(block: Block, part: Part, classes: dict[str, str], codelist:
     used = Mapping({f"{side}-{role}": i for (side, role), i in where.items()}, (), paths)
     messages += unmapped_cells(data, used, block.origin)
     names = tuple(c.name for c in part.columns if not c.amount or c.name in fields)
-    return Cells(tuple({n: rec.get(n, "") for n in (*names, "_line")} for rec in rows), tuple(messages), names,
+    return Cells(tuple({n: rec.get(n, "") for n in (*names, "_line", "_page")} for rec in rows), tuple(messages), names,
                  tuple(places))
 
 
@@ -339,8 +385,9 @@ def parse_economic_pairs(block: Block, part: Part) -> Cells:
     groups = [i for i, p in enumerate(paths) if p.endswith(("科目编码", "编码"))]
     messages: list[Message] = []
     if len(groups) != 2:
-        messages.append(Message(block.origin, block.start, f"expected two code columns side by side, found "
-                                f"{len(groups)}: the table was not imported", block.title, placed=False))
+        messages.append(Message(block.origin, block.title_line, f"expected two code columns side by side, found "
+                                f"{len(groups)}: the table was not imported", block.title, placed=False,
+                                page=block.first_page))
         return Cells((), tuple(messages))
     spans = [(groups[0], groups[1]), (groups[1], width)]
     rows: dict[str, list[dict[str, str]]] = {"personnel": [], "public": []}
@@ -373,7 +420,8 @@ def parse_economic_pairs(block: Block, part: Part) -> Cells:
                                         page=r.page))
                 stored = ""
             rows[side].append({"side": side, "row": str(len(rows[side]) + 1), "code": code, "name": name,
-                               "amount": stored, "_line": str(r.line)})
+                               "amount": stored, "_line": str(r.line),
+                               "_page": str(r.page or "")})
     out = tuple(rec for side in ("personnel", "public") for rec in rows[side])
     return Cells(out, tuple(messages), part.names, tuple(places))
 

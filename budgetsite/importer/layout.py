@@ -32,7 +32,8 @@ def columns_of(*parts: Part) -> tuple[Column, ...]:
 SIDES = {"收入": "income", "支出": "expenditure"}
 SIDE_ROLES = {"项目": "label", "预算数": "amount", "本年预算数": "amount", "金额": "amount", "预算金额": "amount"}
 # Labels of the expenditure side that are no function class (so no function_code is looked up or missed).
-NOT_CLASSES = (r"(本年|年终)?支出(合计|总计)", r"本年支出", r"年终结转结余", r"结转下年", r"年终结余")
+NOT_CLASSES = (r"(本年|年终)?支出(合计|总计)", r"本年支出", r"(年终|年末)(财政拨款)?结转(和)?结余", r"结转下年",
+               r"年终结余", r"结余分配", r"年末结转和结余")
 
 # --- performance-target forms -------------------------------------------------------------------------
 

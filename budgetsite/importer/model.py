@@ -41,13 +41,15 @@ class Row:
     cells: tuple[str, ...]
     text: str
     page: int | None = None
+    covered: tuple[str, ...] = ()  # per column, the text of the merged cell covering it (PDF tables), if known
 
     def cell(self, i: int) -> str:
         return self.cells[i] if 0 <= i < len(self.cells) else ""
 
     @property
     def blank(self) -> bool:
-        return not any(c.strip() for c in self.cells)
+        """No figure and no name: empty, or only the source's 无 (none) where an empty table prints one."""
+        return all(c.strip() in ("", "无") for c in self.cells)
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,20 @@ class Block:
     unit: str  # its own unit line: 万元 | 元 | "" (none printed)
     rows: tuple[Row, ...]  # the table's rows (header rows first)
     notes: tuple[Row, ...] = ()  # text lines inside the block that are no rows: 说明, subtitles, ...
+    under: tuple[str, ...] = ()  # the text printed under the table (a PDF's notes), each note as printed
     sheet: str = ""  # the worksheet (workbook imports); `start`/`end` are then its row numbers
     number: str = ""  # the numbering printed with its title (表五, 5.), "" if none
     pages: tuple[int, int] = (0, 0)  # first and last page (PDF imports)
     publisher: str = ""  # the 编制部门 / 编制单位 line printed above the table, as printed
+
+    @property
+    def title_line(self) -> int | None:
+        """The line or sheet row of its title, for messages (None in a PDF, where the page says where)."""
+        return None if self.pages[0] else self.start
+
+    @property
+    def first_page(self) -> int | None:
+        return self.pages[0] or None
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,16 @@ class Listed:
 
 
 @dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the narrative as printed (its wrapped lines joined), or a table printed in it (`rows`)."""
+
+    start: int  # its line (text) or page (PDF)
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    centred: bool = False  # printed as a centred title: the head of a part
+
+
+@dataclass(frozen=True)
 class Document:
     """What the reader found in one source file."""
 
@@ -87,7 +109,7 @@ class Document:
     title: str  # the document's own title, e.g. 2024年度厦门市住房公积金中心部门预算
     blocks: tuple[Block, ...]
     listed: tuple[Listed, ...]  # the contents' table entries, in order
-    narrative: tuple[tuple[int, str], ...]  # (line, text) of the narrative parts
+    narrative: tuple[Paragraph, ...]
     messages: tuple[Message, ...] = ()
     cover: dict[str, str] = field(default_factory=dict)  # publisher, year, document kind read from the cover
 

@@ -37,7 +37,8 @@ SUPPORT_AFTER = (("errata", "errata", "勘误", "Errata"),
                  ("narrative-figures", "narrative-figures", "说明文字中的数字", "Figures stated in the narrative"),
                  ("prior-year", "prior-year", "上年比较", "Comparison with the previous year"),
                  ("translations", "translations", "表格文字英译（非官方）",
-                  "English translations of table text (unofficial)"))
+                  "English translations of table text (unofficial)"),
+                 ("source-notes", "source-notes", "原文问题说明", "Problems of the source, stated"))
 PEOPLE_WRITE = tuple(name for name, *_ in SUPPORT_AFTER)
 
 

@@ -20,11 +20,14 @@ from ..catalogue import CLASSIFICATIONS, Catalogue, CatalogueError, TableKind, l
 from ..load import load_codelist
 from ..model import UNITS
 from .cells import CODE, NOTE, SUFFIXED, normal
+from .errata import apply_errata
 from .forms import FormResult, parse_overall, parse_project
 from .grid import Cells, coded_problem, parse_economic_pairs, parse_records, parse_two_sided, rows_problem
 from .model import Block, Document, ImportResult, Listed, Message, ParsedPart, ParsedTable
 from .narrative import to_markdown
 from .package import SOURCE_PLACEHOLDER, read_descriptor
+from .pdf import PdfError, read_pages
+from .pdflayout import read_layout
 from .text import parse_text
 from .titles import number_value, table_id, without_numbering
 from .write import Written, write_import
@@ -50,8 +53,10 @@ def read_document(path: Path, catalogue: Catalogue) -> Document:
     if suffix in (".xls", ".et"):
         raise ImportRefused(f"{path.name}: old binary spreadsheet format; save it as .xlsx and import that")
     if suffix == ".pdf":
-        raise ImportRefused(f"{path.name}: extract the PDF's text first (tables as tab-separated lines), e.g. "
-                            "with pdftotext -layout or by copying from the PDF viewer, and import the .txt")
+        try:
+            return read_layout(read_pages(path), path.name, catalogue)
+        except PdfError as exc:
+            raise ImportRefused(str(exc)) from None
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -115,18 +120,19 @@ def block_unit(block: Block, option: str | None) -> tuple[str, list[Message]]:
     cell_units = {m[2] for r in block.rows for c in r.cells if (m := SUFFIXED.fullmatch(c.strip()))}
     unit = block.unit or (cell_units.pop() if len(cell_units) == 1 else "")
     if unit and option and unit != option:
-        messages.append(Message(block.origin, block.start, f"the table prints its unit as {unit}: used instead of "
-                                f"--unit {option}", page=block.pages[0] or None))
+        messages.append(Message(block.origin, block.title_line, f"the table prints its unit as {unit}: used instead of "
+                                f"--unit {option}", page=block.first_page))
     if not unit and option:
         unit = option
-        messages.append(Message(block.origin, block.start, f"no unit printed: amounts read as {option} (--unit)",
-                                page=block.pages[0] or None))
+        messages.append(Message(block.origin, block.title_line, f"no unit printed: amounts read as {option} (--unit)",
+                                page=block.first_page))
     return unit, messages
 
 
 def source_note(block: Block) -> tuple[str, list[Message]]:
-    """The publisher's own note under a table (说明：…); other stray text is reported."""
-    notes, messages = [], []
+    """The publisher's own note under a table (说明：…, or all a PDF prints under it); other stray text inside
+    the table is reported."""
+    notes, messages = list(block.under), []
     for row in block.notes:
         if NOTE.match(row.cells[0]):
             notes.append(row.cells[0])
@@ -169,30 +175,16 @@ def table_parts(block: Block, kind: TableKind, ctx: Context, unit: str
 
 
 def precision_of(places: tuple[int, ...], block: Block) -> tuple[int, list[Message]]:
-    """The decimal places a table prints its amounts with; figures printed with fewer are written with that
-    many (the same number) and reported."""
+    """The decimal places a table prints its amounts with (the most any of them has); figures printed with
+    fewer are kept as printed, and reported: validation allows each its own rounding."""
     if not places:
         return 2, []
     most = max(places)
     fewer = sum(1 for p in places if p < most)
     if not fewer:
         return most, []
-    return most, [Message(block.origin, block.start, f"{fewer} figure(s) printed with fewer decimal places than the "
-                          f"table's {most}: written with {most} (the same value)", page=block.pages[0] or None)]
-
-
-def padded(parts: tuple[ParsedPart, ...], kind: TableKind, precision: int) -> tuple[ParsedPart, ...]:
-    out = []
-    for part, spec in zip(parts, kind.parts, strict=True):
-        amounts = {c.name for c in spec.columns if c.amount}
-        rows = tuple({k: pad(v, precision) if k in amounts and v else v for k, v in r.items()} for r in part.rows)
-        out.append(ParsedPart(part.suffix, part.columns, rows))
-    return tuple(out)
-
-
-def pad(value: str, precision: int) -> str:
-    whole, _, decimals = value.partition(".")
-    return f"{whole}.{decimals.ljust(precision, '0')}" if precision else whole
+    return most, [Message(block.origin, block.title_line, f"{fewer} figure(s) printed with fewer decimal places than "
+                          f"the table's {most}: kept as printed", page=block.first_page)]
 
 
 def has_amounts(parts: tuple[ParsedPart, ...], kind: TableKind) -> bool:
@@ -210,16 +202,15 @@ def parse_block(block: Block, ctx: Context) -> ParsedTable:
     note, stray = source_note(block)
     amounts = any(c.amount for p in kind.parts for c in p.columns)
     if amounts and not unit:
-        messages.append(Message(block.origin, block.start, "no unit printed for this table (单位：元 or "
+        messages.append(Message(block.origin, block.title_line, "no unit printed for this table (单位：元 or "
                                 "单位：万元) and no --unit given: its amounts were not imported", block.title,
-                                placed=False, page=block.pages[0] or None))
+                                placed=False, page=block.first_page))
         parts: tuple[ParsedPart, ...] = empty_parts(kind)
         places: tuple[int, ...] = ()
     else:
         parts, places, more = table_parts(block, kind, ctx, unit)
         messages += more
     precision, notes = precision_of(places, block)
-    parts = padded(parts, kind, precision)
     status = "published" if has_amounts(parts, kind) else "empty"
     lines = block.pages if block.pages != (0, 0) else (block.start, block.end)
     return ParsedTable("", block.number, kind.id, block.title, lines, parts, status,
@@ -257,7 +248,7 @@ def numbered(tables: list[ParsedTable], listed: tuple[Listed, ...]) -> list[Pars
             k = letters.get(t.id, 0)
             letters[t.id] = k + 1
             t = replace(t, id=f"{t.id}{string.ascii_lowercase[k]}")
-        final.append(t)
+        final.append(replace(t, messages=tuple(m if m.table else replace(m, table=t.id) for m in t.messages)))
     return final
 
 
@@ -292,7 +283,7 @@ def code_tables(tables: list[ParsedTable], reference: Path, codelists: dict[str,
     reference list lacks is reported: a misprint needs an erratum, a new code a line in the reference list."""
     out: dict[str, tuple[dict[str, str], ...]] = {}
     messages: list[Message] = []
-    used: dict[str, dict[str, str]] = {}
+    used: dict[str, dict[str, tuple[str, str, str]]] = {}
     for t in tables:
         kind = catalogue.kind(t.kind)
         for part, spec in zip(t.parts, kind.parts, strict=True):
@@ -303,15 +294,17 @@ def code_tables(tables: list[ParsedTable], reference: Path, codelists: dict[str,
                 for rec in part.rows:
                     code = rec.get(column.name, "")
                     if code and CODE.fullmatch(code):
-                        used.setdefault(resource, {}).setdefault(code, rec.get("_line", ""))
+                        used.setdefault(resource, {}).setdefault(code, (rec.get("_line", ""), rec.get("_page", ""),
+                                                                        t.id))
     for resource in sorted({CLASSIFICATIONS[c][2] for c in CLASSIFICATIONS}):
         listname = codelists.get(resource, "")
         reference_list, _ = load_codelist(reference / listname) if listname else (None, [])
         known = reference_list.by_code() if reference_list else {}
         codes = used.get(resource, {})
-        for code, line in sorted(codes.items()):
+        for code, (line, page, table) in sorted(codes.items()):
             if code not in known:
-                messages.append(Message(origin, int(line) if line else None, f"code {code} is not in the reference "
+                messages.append(Message(origin, int(line) if line else None, page=int(page) if page else None,
+                                        table=table, message=f"code {code} is not in the reference "
                                         f"list {listname or '(none)'}: kept as printed; validation will flag it (a "
                                         "misprint needs an erratum, a new code a row in the reference list)",
                                         placed=False))
@@ -344,22 +337,57 @@ def import_document(source: Path, folder: Path, reference: Path, unit: str | Non
         raise ImportRefused(str(exc)) from None
     descriptor = check_folder(folder, replace_data)
     doc = read_document(source, catalogue)
+    cover_notes = check_cover(doc, descriptor, catalogue, folder)
     codelists = dict(descriptor["x_budget"].get("codelists", {}))
     ctx = Context(catalogue, unit, function_classes(reference, codelists),
                   codelists.get("codes-function", "(no function code list)"))
     parsed = numbered([parse_block(b, ctx) for b in doc.blocks], doc.listed)
     tables = in_printed_order(parsed + missing_tables(parsed, doc.listed, catalogue, doc.origin))
+    tables, corrected = apply_errata(tables, folder, doc.origin)
     codes, more = code_tables(tables, reference, codelists, catalogue, doc.origin)
     narrative = to_markdown(doc.narrative) if doc.narrative else None
     written = write_atomically(folder, lambda work: write_import(work, source, doc, tables, codes, narrative,
                                                                  reference, catalogue))
-    notes = list(doc.messages) + more
+    notes = cover_notes + list(doc.messages) + publisher_notes(doc, tables) + corrected + more
     if narrative is not None:
-        first, last = doc.narrative[0][0], doc.narrative[-1][0]
-        notes.append(Message(doc.origin, first, f"narrative (lines {first}-{last}) written to narrative/zh.md; "
+        first, last = doc.narrative[0].start, doc.narrative[-1].start
+        where = "pages" if doc.kind == "pdf" else "lines"
+        notes.append(Message(doc.origin, None, f"narrative ({where} {first}-{last}) written to narrative/zh.md; "
                              "narrative/en.md left as it was (translate it by hand)"))
     clean = tuple(replace(t, parts=tuple(replace(p, rows=strip_lines(p.rows)) for p in t.parts)) for t in tables)
     return ImportResult(folder.name, written.source, written.sha256, clean, tuple(notes))
+
+
+def check_cover(doc: Document, descriptor: dict[str, Any], catalogue: Catalogue, folder: Path) -> list[Message]:
+    """Refuse a document whose cover names another year or kind of document than the folder holds; report a
+    publisher on the cover other than the folder's department."""
+    info = descriptor["x_budget"]
+    cover = doc.cover
+    if cover.get("year") and cover["year"] != str(info["year"]):
+        raise ImportRefused(f"{doc.origin}: its cover says {cover['year']}, {folder.name} is a {info['year']} "
+                            "budget: import it into the folder of its own year")
+    if cover.get("document") and cover["document"] != info.get("document"):
+        printed = catalogue.documents[cover["document"]].name.zh
+        raise ImportRefused(f"{doc.origin}: its cover says {printed} ({cover['document']}), {folder.name} is a "
+                            f"{info.get('document')}: import it into a folder of that kind (python build.py new "
+                            "--template ...)")
+    if cover.get("publisher") and cover["publisher"] != info.get("department"):
+        return [Message(doc.origin, None, f"the cover names the publisher {cover['publisher']!r}, the folder's "
+                        f"department is {info.get('department')!r}: check x_budget.department")]
+    return []
+
+
+def publisher_notes(doc: Document, tables: list[ParsedTable]) -> list[Message]:
+    """A table headed with another publisher than the cover's (编制部门：…) is reported: the source says so."""
+    cover = doc.cover.get("publisher", "")
+    by_title = {(b.title, b.pages): b.publisher for b in doc.blocks}
+    out = []
+    for t in tables:
+        printed = next((p for (title, pages), p in by_title.items() if pages == t.lines and p), "")
+        if cover and printed and printed != cover:
+            out.append(Message(doc.origin, None, f"the table is headed with the publisher {printed!r}, the cover "
+                               f"names {cover!r}", placed=False, page=t.lines[0], table=t.id))
+    return out
 
 
 def write_atomically(folder: Path, write: Callable[[Path], Written]) -> Written:

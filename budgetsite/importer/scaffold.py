@@ -79,13 +79,14 @@ def check(dept: Department, datasets: Path, document: str) -> Path:
 
 
 def codelists(reference: Path, year: int) -> dict[str, str]:
-    """The reference code lists of the budget year, else the latest earlier ones, else the latest there are."""
+    """The reference code lists of the budget year, else the nearest earlier ones; none where the reference has
+    no list of that year or before (validation then says so: a person adds the year's list)."""
     out = {}
     for resource, prefix in CODELIST_PREFIX.items():
         years = sorted(int(p.name.rsplit("-", 1)[1]) for p in reference.glob(f"{prefix}-*")
                        if p.name.rsplit("-", 1)[1].isdigit() and (p / "datapackage.json").is_file())
-        if years:
-            best = max((y for y in years if y <= year), default=years[-1])
+        best = max((y for y in years if y <= year), default=None)
+        if best is not None:
             out[resource] = f"{prefix}-{best}"
     return out
 

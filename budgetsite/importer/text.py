@@ -14,6 +14,7 @@ from pathlib import Path
 from ..catalogue import Catalogue
 from .cells import NOTE, SUBTITLE, unit_of
 from .model import Block, Document, Listed, Message, Row
+from .narrative import text_paragraphs
 from .titles import printed_number, recognise, without_numbering
 
 PART = re.compile(r"^\s*第([一二三四五六七八九十]+)\s*部分")
@@ -39,7 +40,7 @@ def parse_text(text: str, origin: str, catalogue: Catalogue) -> Document:
     messages = [m for b in blocks if not b.kind for m in unrecognised(b)]
     messages += stray_rows(lines, annex, starts, origin)
     narrative_end = annex if annex is not None else (starts[0][0] if starts else len(lines))
-    narrative = () if body is None else tuple((n + 1, lines[n]) for n in range(body, narrative_end))
+    narrative = () if body is None else text_paragraphs(tuple((n + 1, lines[n]) for n in range(body, narrative_end)))
     return Document(origin, "text", document_title(lines), tuple(b for b in blocks if b.kind),
                     listings(lines, starts, catalogue), narrative, tuple(messages))
 

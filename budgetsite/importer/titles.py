@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..catalogue import Catalogue
+from ..numerals import number_value
 from .cells import normal
 
 _NUMERALS = "0123456789一二三四五六七八九十"
@@ -21,7 +22,6 @@ SEPARATORS = " :：.、)）"
 _YEAR = re.compile(r"^.*?\d{4}年度?")
 _SUFFIX = re.compile(r"\(\d{4}年度?\)$")
 MAX_TITLE = 60
-CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # A number after 表/附表/附件, or a bare number followed by a separator (一、, 5., 1．): never the 一 of 一般.
 PREFIXED_NUMBER = re.compile(r"^[-•·*\s]*(?:附表|表|附件)\s*-?\s*([0-9]+|[一二三四五六七八九十]+)")
 BARE_NUMBER = re.compile(r"^[-•·*\s]*([0-9]+|[一二三四五六七八九十]+)\s*[.．、:：)）]")
@@ -59,18 +59,6 @@ def printed_number(title: str) -> str:
 def table_id(number: str, position: int) -> str:
     """A table's id from its printed number (t05 for 五 or 5), else from its position in the document."""
     return f"t{number_value(number) or position:02d}"
-
-
-def number_value(number: str) -> int:
-    """一 -> 1, 十一 -> 11, 二十三 -> 23, 5 -> 5; 0 for no number."""
-    if number.isdigit():
-        return int(number)
-    if not number or any(c not in CHINESE_DIGITS and c != "十" for c in number):
-        return 0
-    if "十" not in number:
-        return CHINESE_DIGITS.get(number, 0)
-    tens, _, units = number.partition("十")
-    return (CHINESE_DIGITS.get(tens, 1) if tens else 1) * 10 + CHINESE_DIGITS.get(units, 0)
 
 
 def without_numbering(title: str) -> str:

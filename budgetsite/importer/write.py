@@ -56,11 +56,14 @@ def csv_text(fields: list[str], rows: tuple[dict[str, str], ...]) -> str:
     return out.getvalue()
 
 
-def copy_source(source: Path, folder: Path, year: int, kind: str, previous: str) -> tuple[str, str]:
-    """Copy the source document to source/budget-<year>.<txt|xlsx|pdf>, replacing the previous import's copy."""
+def copy_source(source: Path, folder: Path, year: int, kind: str, previous: str, document: str) -> tuple[str, str]:
+    """Copy the source document to source/budget-<year>.<txt|xlsx|pdf> (a department budget) or
+    source/<document kind>-<year>.<...> (unit-budget-2025.pdf, final-accounts-2024.pdf), replacing the previous
+    import's copy."""
     if previous and is_safe_relative_path(previous) and (folder / previous).is_file():
         (folder / previous).unlink()
-    rel = f"source/budget-{year}{SUFFIXES[kind]}"
+    stem = "budget" if document == "department-budget" else document
+    rel = f"source/{stem}-{year}{SUFFIXES[kind]}"
     (folder / "source").mkdir(exist_ok=True)
     shutil.copyfile(source, folder / rel)
     return rel, hashlib.sha256((folder / rel).read_bytes()).hexdigest()
@@ -76,7 +79,7 @@ def note_entry(table: ParsedTable, doc: Document) -> dict[str, str] | None:
                       "elsewhere, each with its source in the derived_from column.",
                 "by": "editor"}
     if table.note:
-        return {"zh": table.note, "en": f"(Not yet translated) {table.note}", "by": "source"}
+        return {"zh": table.note, "en": "", "by": "source"}  # en: translated by people, kept by later imports
     return None
 
 
@@ -143,6 +146,25 @@ def kept_files(custom: list[dict[str, Any]]) -> list[str]:
     return files
 
 
+SOURCE_KEYS = ("file", "sha256", "description", "description_en")  # what an import writes; people write the rest
+
+
+def keep_translations(entries: list[dict[str, Any]], earlier: list[Any]) -> list[dict[str, Any]]:
+    """People's English for a table's title and note survives a new import where the Chinese is unchanged."""
+    before = {e.get("id"): e for e in earlier if isinstance(e, dict)}
+    for entry in entries:
+        old = before.get(entry["id"])
+        if not old:
+            continue
+        old_en = old.get("x_i18n", {}).get("en", {}).get("title")
+        if old.get("title") == entry["title"] and old_en:
+            entry["x_i18n"]["en"]["title"] = old_en
+        note, old_note = entry.get("note"), old.get("note")
+        if note and isinstance(old_note, dict) and old_note.get("zh") == note["zh"] and old_note.get("en"):
+            note["en"] = old_note["en"]
+    return entries
+
+
 def write_import(folder: Path, source: Path, doc: Document, tables: list[ParsedTable],
                  code_tables: dict[str, tuple[dict[str, str], ...]], narrative: str | None,
                  reference: Path, catalogue: Catalogue) -> Written:
@@ -168,11 +190,15 @@ def write_import(folder: Path, source: Path, doc: Document, tables: list[ParsedT
         (folder / "narrative").mkdir(exist_ok=True)
         (folder / "narrative" / "zh.md").write_text(narrative, encoding="utf-8")
     previous = descriptor.get("x_source", {}).get("file", "")
-    rel, digest = copy_source(source, folder, int(descriptor["x_budget"]["year"]), doc.kind, previous)
+    rel, digest = copy_source(source, folder, int(descriptor["x_budget"]["year"]), doc.kind, previous,
+                              str(descriptor["x_budget"].get("document", "")))
     zh, en = SOURCE_DESCRIPTIONS[doc.kind]
-    descriptor["sources"] = [{"title": doc.title, "path": rel}]
-    descriptor["x_source"] = {"file": rel, "sha256": digest, "description": zh, "description_en": en}
-    descriptor["x_tables"] = tables_entries(specs, doc, catalogue, document_unit(tables))
+    descriptor["sources"] = [{"title": doc.title, "path": rel}] + [
+        s for s in descriptor.get("sources", []) if isinstance(s, dict) and s.get("path") not in (rel, previous)]
+    descriptor["x_source"] = {**{k: v for k, v in descriptor.get("x_source", {}).items() if k not in SOURCE_KEYS},
+                              "file": rel, "sha256": digest, "description": zh, "description_en": en}
+    descriptor["x_tables"] = keep_translations(tables_entries(specs, doc, catalogue, document_unit(tables)),
+                                               descriptor.get("x_tables", []))
     descriptor["resources"] = [resource_entry(r) for r in before] + \
         [resource_entry(r) for _, resources in specs for r in resources] + [resource_entry(r) for r in after] + custom
     write_descriptor(folder, descriptor)

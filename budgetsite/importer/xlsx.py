@@ -115,8 +115,8 @@ def sheet_block(rows: list[tuple[int, tuple[str, ...]]], origin: str, name: str,
     end = filled[-1][0]
     width = max((len(r.cells) for r in table_rows), default=0)  # as printed: every row spans the table
     table_rows = [Row(r.line, r.cells + ("",) * (width - len(r.cells)), r.text) for r in table_rows]
-    return Block(recognise(title, catalogue), title, origin, start, end, unit, tuple(table_rows), tuple(notes), name,
-                 number=printed_number(title))
+    return Block(recognise(title, catalogue), title, origin, start, end, unit, tuple(table_rows), tuple(notes),
+                 sheet=name, number=printed_number(title))
 
 
 def unrecognised_sheet(block: Block) -> list[Message]:
