@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+
+from markupsafe import Markup, escape
 
 from . import charts, urls
 from .catalogue import Catalogue
+from .english import translated
 from .figures import compare, key_figures
 from .i18n import UI
 from .metadata import dataset_jsonld
 from .model import UNITS, Amount, Budget, BudgetSummary, Table, Text, ValidationResult
 from .render import Page, markdown_html
-from .views import Labels, check_views, resource_view, source_notes, table_checks
+from .views import Labels, SourceNoteView, check_views, resource_view, source_notes, table_checks
 
 H1 = re.compile(r"^# (.+)$", re.MULTILINE)
 
@@ -42,7 +45,28 @@ def sections(markdown_text: str, glossary_flags: list[bool], lang: str) -> list[
 def narrative(budget: Budget) -> dict[str, list[Section]]:
     zh_heads = [m[1] for m in H1.finditer(budget.narrative.get("zh", ""))]
     flags = ["名词解释" in h for h in zh_heads]
-    return {lang: sections(text, flags, lang) for lang, text in budget.narrative.items()}
+    out = {lang: sections(text, flags, lang) for lang, text in budget.narrative.items()
+           if lang == "zh" or translated(budget)}
+    notes = [n for n in source_notes(budget) if n.quote]
+    if notes and "zh" in out:
+        link = urls.relative(urls.budget("zh", budget.slug), urls.quality("zh", budget.slug))
+        out["zh"] = [replace(s, html=mark_quotes(s.html, notes, link)) for s in out["zh"]]
+    return out
+
+
+def mark_quotes(html: str, notes: list[SourceNoteView], quality: str) -> Markup:
+    """The words of the narrative a source note is about, marked where they are printed and linked to the
+    note on the data-quality page (the first time they occur; the words themselves are unchanged)."""
+    parts = re.split(r"(<[^>]*>)", str(html))
+    for note in notes:
+        quote = str(escape(note.quote))
+        for i, part in enumerate(parts):
+            if not part.startswith("<") and quote in part:
+                marked = (f'<mark class="source-note"><a href="{quality}#note-{escape(note.id)}">{quote}</a>'
+                          f'<sup>{escape(note.id)}</sup></mark>')
+                parts[i] = part.replace(quote, marked, 1)
+                break
+    return Markup("".join(parts))  # noqa: S704 - the narrative was sanitised; quotes and ids are escaped here
 
 
 def table_title(budget: Budget, table_id: str) -> Text:
@@ -54,7 +78,7 @@ def table_title(budget: Budget, table_id: str) -> Text:
 def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue: Catalogue, ui: UI) -> list[Page]:
     budget = result.budget
     assert budget is not None
-    labels = Labels(budget, catalogue, ui.text("budget.narrative"))
+    labels = Labels(budget, catalogue, ui.text(f"document.{budget.document}.narrative"))
     from .export import errata_index
 
     errata = errata_index(budget)
@@ -74,8 +98,10 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
     common = {"budget": budget, "labels": labels, "summary": summary, "errata": errata_rows, "indexed": True}
     pages = []
     for lang in urls.LANGS:
+        shown = story.get(lang) or story.get("zh", [])  # an untranslated narrative: the Chinese, marked as such
         pages.append(Page(urls.budget(lang, budget.slug), "budget.html", lang, budget.title, {
-            **common, "figures": figures, "charts": chart_set, "sections": story.get(lang, []),
+            **common, "figures": figures, "charts": chart_set, "sections": shown,
+            "untranslated": lang != "zh" and lang not in story,
             "jsonld": dataset_jsonld(budget, site_url, lang, epoch)}))
         for table in budget.tables:
             views = [resource_view(budget, budget.resources[name], labels, errata) for name in table.resources]
@@ -91,7 +117,8 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
                            "notes": source_notes(budget)}))
         pages.append(Page(urls.glossary(lang, budget.slug), "glossary.html", lang,
                           ui.text("pages.glossary", budget=budget.title),
-                          {**common, "sections": [s for s in story.get(lang, []) if s.glossary]}))
+                          {**common, "sections": [s for s in story.get(lang) or story.get("zh", []) if s.glossary],
+                           "untranslated": lang != "zh" and lang not in story}))
     return pages
 
 

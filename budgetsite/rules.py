@@ -529,7 +529,17 @@ def apply_source_notes(budget: Budget, checks: list[Check], findings: list[Findi
     if notes is None:
         return checks, findings
     noted: dict[tuple[Cell, str], str] = {}
+    narrative = budget.narrative.get("zh", "")
     for i, row in enumerate(notes.rows):
+        quote = as_text(row.get("quote"))
+        if quote and quote not in narrative:
+            findings.append(located(budget, "error", "source-notes", f"note {row['id']}: its quote is not in "
+                                    "narrative/zh.md (it must be the printed words, exactly)",
+                                    Cell(notes.name, i, "quote"), found=quote))
+        table = as_text(row.get("table"))
+        if table and all(t.id != table for t in budget.tables):
+            findings.append(located(budget, "error", "source-notes", f"note {row['id']}: no table {table}",
+                                    Cell(notes.name, i, "table"), found=table))
         ref = as_text(row.get("cell"))
         if not ref:
             continue

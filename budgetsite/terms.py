@@ -2,7 +2,8 @@
 
 Table kinds, column titles, document kinds and units take their English from here, so a term is translated
 once and the same way everywhere. Each entry says whether its English is official (with the publication
-that uses it) or proposed by this site.
+that uses it) or proposed by this site, and may list English forms to avoid (`avoid`, "|"-separated), which
+budgetsite/english.py refuses in every English text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TERMS_FILE = Path("terms") / "terms.csv"
-COLUMNS = ("zh", "en", "category", "status", "source")
+COLUMNS = ("zh", "en", "category", "status", "source", "avoid")
 STATUSES = ("official", "proposed")
 
 
@@ -28,6 +29,7 @@ class Term:
     category: str
     status: str  # official | proposed
     source: str
+    avoid: str = ""  # English forms not to use for it ("|" between them): the English checker refuses them
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .descriptor import RULESET, shape_errors
+from .english import check_english
 from .load import DESCRIPTOR, LoadError, discover, load_budget, load_codelist, read_json
 from .model import CodeList, Finding, ValidationResult
 from .rulebook import rulebook
@@ -149,6 +150,7 @@ def validate_budget(folder: Path, reference: Reference, stats: Stats | None = No
     with timed(stats, "rules"):
         book = rulebook(budget, reference.catalogue, reference.rulesets, DESCRIPTOR)
         checks, problems = evaluate(budget, list(book.rules), reference.codelists)
+        problems += check_english(budget, reference.catalogue.terms)
     return ValidationResult(budget.slug, tuple(findings + list(book.findings) + problems), tuple(checks), budget)
 
 

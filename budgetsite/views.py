@@ -124,8 +124,9 @@ class SourceNoteView:
     id: str
     page: int | None
     text: Text
-    table: str  # the table of the cell it names ("" for a note on the document)
+    table: str  # the table of the cell it names, or the table it is about ("" for a note on the document)
     anchor: str  # that cell's row on the table page
+    quote: str = ""  # the narrative's words where it is, as printed
 
 
 class Labels:
@@ -271,7 +272,7 @@ def source_notes(budget: Budget) -> tuple[SourceNoteView, ...]:
         return ()
     out = []
     for row in budget.resources[NOTES].rows:
-        table, link = "", ""
+        table, link = as_text(row.get("table")), ""
         try:
             if row.get("cell"):
                 cell, _ = resolve(budget, parse_ref(as_text(row["cell"])))
@@ -281,7 +282,8 @@ def source_notes(budget: Budget) -> tuple[SourceNoteView, ...]:
             pass
         page = row.get("page")
         out.append(SourceNoteView(as_text(row["id"]), int(page) if isinstance(page, int) else None,
-                                  Text(as_text(row["note_zh"]), as_text(row["note_en"])), table, link))
+                                  Text(as_text(row["note_zh"]), as_text(row["note_en"])), table, link,
+                                  as_text(row.get("quote"))))
     return tuple(out)
 
 

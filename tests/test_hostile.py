@@ -66,8 +66,12 @@ def hostile_site(tmp_path_factory) -> Path:
     with (ds / "narrative/zh.md").open("a", encoding="utf-8") as f:
         f.write(f"\n{SCRIPT}\n\n<iframe src=\"https://evil.example\"></iframe>\n\n[点我](javascript:alert(4))\n\n"
                 f"{IMG}\n")
-    with (ds / "narrative/en.md").open("a", encoding="utf-8") as f:
-        f.write("\n<p onclick=\"alert(5)\">click</p>\n\n[click](javascript:alert(6))\n")
+    with (ds / "narrative/en.md").open("a", encoding="utf-8") as f:  # block for block with the Chinese
+        f.write(f"\n<p onclick=\"alert(5)\">click</p>\n\n[click](javascript:alert(6))\n\n{SCRIPT}\n\n{IMG}\n")
+    for rel in ("data/translations.csv", "narrative/en.md"):  # the publisher's one English name, everywhere
+        path = ds / rel
+        path.write_bytes(path.read_bytes().replace(b"Xiamen Housing Provident Fund Center",
+                                                   IMG.replace('"', "'").encode()))
     out = root / "site"
     status, stdout, stderr = build_into(root, out)
     assert status == 0, f"legitimate (if odd) text must build:\n{stdout}\n{stderr}"

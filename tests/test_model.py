@@ -216,11 +216,12 @@ def test_a_stated_source_problem_is_noted_and_a_stale_note_is_an_error(tmp_path)
     notes.write_bytes((header + "".join(r for r in rows if not r.startswith(("N1,", "N2,", "N3,")))).encode())
     _, errors, _ = validate(root)
     assert len(errors) == 3 and all("[lines]" in e for e in errors), errors
-    stale = 'N9,7,t03[code=208].total,parent-sum,"一条过时的说明。","A stale note."\r\n'
+    stale = 'N99,7,t03[code=208].total,parent-sum,,,"一条过时的说明。","A stale note."\r\n'
     notes.write_bytes((text + stale).encode())
     _, errors, _ = validate(root)
-    assert errors == [f"error: {PLANNING}: data/source-notes.csv:8: table source-notes: row 7 (N9): column cell: "
-                      "note N9 names t03[code=208].total, where no identity fails: remove or correct the note "
+    rows = text.count("\r\n")  # the header and the notes: the stale one is the next line
+    assert errors == [f"error: {PLANNING}: data/source-notes.csv:{rows + 1}: table source-notes: row {rows} (N99): column cell: "
+                      "note N99 names t03[code=208].total, where no identity fails: remove or correct the note "
                       "[source-notes]"]
 
 

@@ -205,11 +205,11 @@ CASES = [
          f"data/t05.csv:5: {T05}: row 4 (2080501 行政单位离休): column name: name printed for code 2080501 "
          "differs from the code list; expected 行政单位离退休, found 行政单位离休 [code-names]"),
     Case("code-list-differs-from-reference",
-         lambda r: edit(r, "data/codes-function.csv", ",Retirees of administrative units,",
+         lambda r: edit(r, "data/codes-function.csv", ",Retired staff (incl. veteran cadres) of administrative units,",
                         ",Retired staff of administrative units,"),
          "data/codes-function.csv:11: table codes-function: row 10 (2080501): column name_en: differs from the "
-         "reference list function-codes-2024; expected Retirees of administrative units, found Retired staff of "
-         "administrative units [codelist]"),
+         "reference list function-codes-2024; expected Retired staff (incl. veteran cadres) of administrative "
+         "units, found Retired staff of administrative units [codelist]"),
     # Names no table today, unlike every other finding about a CSV file (see also the GBK test below).
     Case("bom",
          lambda r: (r / DS / "data/t06.csv").write_bytes(b"\xef\xbb\xbf" + (r / DS / "data/t06.csv").read_bytes()),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..english import NOT_TRANSLATED
 from .layout import PARTS
 from .model import Paragraph
 
@@ -121,7 +122,7 @@ def template(lang: str, year: int) -> str:
         parts = [f"# {zh.format(year=year)}\n\n（待填写：运行 `python build.py import` 导入原文，或在此填写本部分。）"
                  for zh, _ in PARTS]
         return "\n\n".join(parts) + "\n"
-    head = ("> Not yet translated. The Chinese text is the published original; this English version is still to "
-            "be written (an unofficial translation, marked as such).")
+    head = (f"{NOT_TRANSLATED} The Chinese text is the published original; this English version is still to be "
+            "written (an unofficial translation, marked as such). Until it is, the English pages show the Chinese.")
     parts = [f"# {en.format(year=year)}\n\n(Translation to be written.)" for _, en in PARTS]
     return head + "\n\n" + "\n\n".join(parts) + "\n"
