@@ -220,8 +220,9 @@ def test_a_stated_source_problem_is_noted_and_a_stale_note_is_an_error(tmp_path)
     notes.write_bytes((text + stale).encode())
     _, errors, _ = validate(root)
     rows = text.count("\r\n")  # the header and the notes: the stale one is the next line
-    assert errors == [f"error: {PLANNING}: data/source-notes.csv:{rows + 1}: table source-notes: row {rows} (N99): column cell: "
-                      "note N99 names t03[code=208].total, where no identity fails: remove or correct the note "
+    assert errors == [f"error: {PLANNING}: data/source-notes.csv:{rows + 1}: table source-notes: "
+                      f"row {rows} (N99): column cell: note N99 names t03[code=208].total, "
+                      "where no identity fails: remove or correct the note "
                       "[source-notes]"]
 
 
