@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .across import Matrix
 from .figures import Share, Shares
+from .model import BudgetSummary, Text
 
 WIDTH = 360
 ROW = 46
@@ -62,12 +64,13 @@ class SplitChart:
 
 def bar_chart(chart_id: str, shares: Shares, whole: Decimal | None = None) -> BarChart | None:
     """Bars of the shares, largest first; `whole` (in the shares' unit) is what the percentages are of."""
-    if not shares:
+    drawn = [s for s in shares if s.value]  # a printed zero has no bar; its table shows it
+    if not drawn:
         return None
-    largest = max(s.value for s in shares) or Decimal(1)
+    largest = max(s.value for s in drawn)
     total = whole if whole else shares.whole
     rows = tuple(BarRow(s, i * ROW, (s.value / largest * BAR_SPACE).quantize(Decimal("0.1")), s.pct(total))
-                 for i, s in enumerate(shares))
+                 for i, s in enumerate(drawn))
     return BarChart(chart_id, rows, len(rows) * ROW, total, shares.unit, shares.places)
 
 
@@ -80,3 +83,74 @@ def split_chart(chart_id: str, shares: Shares) -> SplitChart | None:
         segments.append(Segment(s, x, width, s.pct(shares.whole)))
         x += width
     return SplitChart(chart_id, tuple(segments), shares.whole, shares.unit, shares.places)
+
+
+# --- several documents side by side ------------------------------------------------------------------------
+
+STACK_COLOURS = 5  # the largest lines get a colour each; the rest are drawn together as "other"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class StackSegment:
+    key: str  # a line of the matrix, or OTHER
+    x: Decimal
+    width: Decimal
+    value: Decimal
+    colour: str  # a CSS class suffix: bar-0 ... bar-5, bar-other
+
+
+@dataclass(frozen=True)
+class StackRow:
+    """One document's bar: its lines end to end, as long as its total against the largest total."""
+
+    document: BudgetSummary
+    segments: tuple[StackSegment, ...]
+    total: Decimal | None  # None: the document prints none of the lines
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    key: str
+    label: Text
+    colour: str
+
+
+@dataclass(frozen=True)
+class StackedChart:
+    id: str
+    rows: tuple[StackRow, ...]
+    legend: tuple[LegendItem, ...]  # empty for a matrix of one line
+    unit: str
+    places: int
+    width: int = WIDTH
+    bar: int = BAR
+
+
+def stacked_chart(chart_id: str, matrix: Matrix) -> StackedChart | None:
+    """A bar per document, split into the matrix's lines (the largest STACK_COLOURS, then the rest together),
+    all on one scale so that both size and make-up can be compared."""
+    if not matrix:
+        return None
+    totals = matrix.totals()
+    largest = max((t for t in totals if t is not None), default=Decimal(0))
+    if not largest:
+        return None
+    coloured = matrix.lines if len(matrix.lines) <= STACK_COLOURS + 1 else matrix.lines[:STACK_COLOURS]
+    rest = matrix.lines[len(coloured):]
+    rows = []
+    for i, doc in enumerate(matrix.documents):
+        parts = [(line.key, line.values[i] or Decimal(0), str(n)) for n, line in enumerate(coloured)]
+        if rest:
+            parts.append((OTHER, sum((line.values[i] or Decimal(0) for line in rest), Decimal(0)), OTHER))
+        segments, x = [], Decimal(0)
+        for key, value, colour in parts:
+            width = (value / largest * WIDTH).quantize(Decimal("0.1"))
+            if width > 0:
+                segments.append(StackSegment(key, x, width, value, colour))
+            x += width
+        rows.append(StackRow(doc, tuple(segments), totals[i]))
+    legend = tuple(LegendItem(line.key, line.label, str(n)) for n, line in enumerate(coloured))
+    if rest:
+        legend += (LegendItem(OTHER, Text(""), OTHER),)
+    return StackedChart(chart_id, tuple(rows), legend if len(matrix.lines) > 1 else (), matrix.unit, matrix.places)

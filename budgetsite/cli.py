@@ -1,4 +1,4 @@
-"""Command line: `python build.py [--root DIR] [build|validate|serve|new|import|export-xlsx] ...`.
+"""Command line: `python build.py [--root DIR] [build|validate|serve|new|import|statements|export-xlsx] ...`.
 
 `main(argv)` returns the exit status: 0 on success, 1 on any failure (a bad argument or setting, invalid data,
 a failed build). `build` is the default command: `python build.py --strict` is `python build.py build --strict`.
@@ -15,7 +15,7 @@ from typing import NoReturn
 from .config import ConfigError, SiteConfig, load_config
 from .model import Finding, ValidationResult
 
-COMMANDS = ("build", "validate", "serve", "new", "import", "export-xlsx")
+COMMANDS = ("build", "validate", "serve", "new", "import", "statements", "export-xlsx")
 DEFAULT_COMMAND = "build"
 UNITS = ("万元", "元")
 
@@ -157,7 +157,7 @@ def run_build(config: SiteConfig, args: argparse.Namespace) -> int:
 
 # --- publishing: new, import, export-xlsx (budgetsite/importer/; see docs/publishing.en.md) ----------------
 
-PUBLISHING = ("new", "import", "export-xlsx")
+PUBLISHING = ("new", "import", "statements", "export-xlsx")
 
 
 def add_publishing_commands(sub: argparse._SubParsersAction) -> None:
@@ -168,15 +168,20 @@ def add_publishing_commands(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--department", required=True, help="the department's Chinese name, as published")
     n.add_argument("--department-en", required=True, help="the department's English name")
     n.add_argument("--year", required=True, type=positive_int, help="budget year, e.g. 2025")
-    n.add_argument("--region", default="", help="region in Chinese, e.g. 厦门市")
-    n.add_argument("--region-en", default="", help="region in English, e.g. Xiamen")
-    n.add_argument("--region-id", default="", help="slug of the region, e.g. xiamen")
+    n.add_argument("--region", required=True, help="region in Chinese, e.g. 厦门市 (the site is browsed by region)")
+    n.add_argument("--region-en", required=True, help="region in English, e.g. Xiamen")
+    n.add_argument("--region-id", required=True, help="slug of the region, e.g. xiamen")
     i = sub.add_parser("import", help="fill a budget folder from a workbook (.xlsx) or the text of the budget PDF")
     i.add_argument("file", type=Path, help="the source: .xlsx workbook or UTF-8 text with tab-separated tables")
     i.add_argument("--into", required=True, type=Path, help="the budget folder made by `new`, e.g. datasets/x-2025")
     i.add_argument("--unit", choices=UNITS, help="unit of amounts where a table prints no unit row (otherwise "
                    "such a table's amounts are not imported)")
     i.add_argument("--replace", action="store_true", help="import again into a folder that holds an import")
+    st = sub.add_parser("statements", help="read again what a PDF budget's narrative/zh.md states (figures, changes "
+                        "against the previous year, completion rates) into narrative-figures.csv, prior-year.csv "
+                        "and completion.csv, linked to the table cells they describe; `import` of a PDF does this")
+    st.add_argument("datasets", nargs="+", type=Path, help="budget folders imported from a PDF, e.g. "
+                    "datasets/putuo-justice-bureau-2026")
     x = sub.add_parser("export-xlsx", help="write a budget's annex tables to a workbook in the published layout, "
                        "each in the unit it is printed in")
     x.add_argument("dataset", type=Path, help="budget folder, e.g. datasets/xiamen-hpf-2024")
@@ -195,6 +200,8 @@ def run_publishing(config: SiteConfig, args: argparse.Namespace) -> int:
         return run_new(config, args)
     if args.command == "import":
         return run_import(config, args)
+    if args.command == "statements":
+        return run_statements(config, args)
     return run_export_xlsx(config, args)
 
 
@@ -236,6 +243,34 @@ def run_import(config: SiteConfig, args: argparse.Namespace) -> int:
     print(f"validation of {folder.name}:")
     status = run_validate(config, [folder.resolve()], strict=False)
     return 1 if status or result.not_placed else 0
+
+
+def run_statements(config: SiteConfig, args: argparse.Namespace) -> int:
+    """Refresh the statement resources of each folder from its narrative/zh.md, report what was not linked,
+    then validate the folders."""
+    import json
+
+    from .importer.statements import refresh
+
+    folders = [locate(f, config.root).resolve() for f in args.datasets]
+    for folder in folders:
+        try:
+            source = json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("x_source", {})
+            if not str(source.get("file", "")).lower().endswith(".pdf"):
+                print(f"error: {folder.name}: its source is not a PDF, so narrative/zh.md is not its text; its "
+                      "narrative figures are written by hand", file=sys.stderr)
+                return 1
+            statements = refresh(folder, config.reference)
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"error: {folder.name}: {exc}", file=sys.stderr)
+            return 1
+        refs = sum(1 for f in statements.figures if f.ref)
+        print(f"{folder.name}: {len(statements.figures)} figures ({refs} linked to a table cell), "
+              f"{len(statements.growth)} prior-year rows, {len(statements.completion)} completion rows")
+        for m in statements.messages:
+            print(f"  {m.format()}")
+    print("validation:")
+    return run_validate(config, folders, strict=False)
 
 
 def run_export_xlsx(config: SiteConfig, args: argparse.Namespace) -> int:

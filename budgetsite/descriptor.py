@@ -31,8 +31,9 @@ BUDGET_DESCRIPTOR = {
             "type": "object", "required": ["name"],
             "properties": {"name": TEXT, "path": {"type": "string", "pattern": "^https?://"}, "title": STRING}}},
         "sources": {"type": "array", "items": {"type": "object", "properties": {"title": STRING, "path": STRING}}},
-        "x_budget": {"type": "object", "required": ["department_id", "department", "year", "document"],
-                     "additionalProperties": False, "properties": {
+        "x_budget": {"type": "object", "additionalProperties": False,
+                     "required": ["department_id", "department", "region_id", "region", "year", "document"],
+                     "properties": {
             "department_id": STRING, "department": TEXT, "department_en": STRING, "department_en_status": STRING,
             "region_id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
             "region": STRING, "region_en": STRING, "currency": {"enum": ["CNY"]},

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import UNITS, Amount, Budget, Resource, Text, code_level
+from .model import UNITS, Amount, Budget, Field, Resource, Text, code_level
 from .refs import RefError, amount, as_text, parse_sum, resolve
 from .rulebook import NotApplicable, resolve_expression, table_of_kind
 from .rules import round_pct
@@ -31,6 +31,14 @@ PERSONNEL = ("general-budget-expenditure[code=].basic_personnel", "basic-expendi
 PUBLIC = ("general-budget-expenditure[code=].basic_public", "basic-expenditure-by-economic[code=].public",
           "final-basic-expenditure-by-economic[side=public,code=].amount")
 THREE_PUBLIC = ("three-public-expenses[row=1].total", "final-three-public-expenses[row=1].total_final")
+THREE_PUBLIC_PARTS = (
+    ("overseas", ("three-public-expenses[row=1].overseas", "final-three-public-expenses[row=1].overseas_final")),
+    ("vehicles", ("three-public-expenses[row=1].vehicle_total",
+                  "final-three-public-expenses[row=1].vehicle_total_final")),
+    ("reception", ("three-public-expenses[row=1].reception", "final-three-public-expenses[row=1].reception_final")),
+)
+# 机关运行经费: some templates print it beside the 三公 figures; others state it only in the narrative.
+AGENCY_OPERATION = ("three-public-expenses[row=1].agency_operation",)
 BY_FUNCTION = (("expenditure-budget", "total"), ("final-expenditure", "total"))
 BY_ECONOMIC = (("basic-expenditure-by-economic", "total"), ("final-basic-expenditure-by-economic", "amount"))
 
@@ -68,7 +76,8 @@ NONE = Shares((), "", 2, ZERO)
 
 @dataclass(frozen=True)
 class PriorYear:
-    """A previous-year figure derived from the narrative: this year minus the stated change."""
+    """A previous-year figure from the narrative: this year minus the stated change, or the figure the
+    narrative states itself (a per-item 上年预算执行数)."""
 
     id: str
     quote: str
@@ -76,9 +85,11 @@ class PriorYear:
     this_year: Decimal
     change: Decimal
     stated_pct: Decimal | None
-    previous: Decimal  # derived
+    previous: Decimal
     no_change_statement: str
     unit: str
+    label: Text = Text("")  # a function item's code and name; empty for a headline line (the UI names it)
+    previous_stated: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ class KeyFigures:
     by_function: Shares
     by_economic: Shares
     prior_year: tuple[PriorYear, ...]
+    three_public_parts: Shares = NONE
+    agency_operation: Amount | None = None
 
 
 def figure(budget: Budget, alternatives: tuple[str, ...]) -> Amount | None:
@@ -118,14 +131,16 @@ def classes(budget: Budget, sources: tuple[tuple[str, str], ...]) -> Shares:
         res = budget.resources[name]
         f = res.field(field)
         names = budget.code_names()
-        out = [Share(code, names.get(code, Text(as_text(r.get("name")))), amount(r[field]) or ZERO)
-               for r in res.rows for code in [as_text(r.get("code"))] if len(code) == 3 and r.get(field)]
+        out = [Share(code, names.get(code, Text(as_text(r.get("name")))), value)
+               for r in res.rows for code, value in [(as_text(r.get("code")), amount(r.get(field)))]
+               if len(code) == 3 and value is not None]  # a printed 0.00 is a figure; a blank is not
         items = tuple(sorted(out, key=lambda s: (-s.value, s.key)))
         return Shares(items, f.unit, f.places, sum((s.value for s in items), ZERO))
     return NONE
 
 
 def split(parts: list[tuple[str, Amount | None]]) -> Shares:
+    """Parts of one whole, all printed in one unit; NONE where the document does not print one of them."""
     if any(a is None for _, a in parts):
         return NONE
     amounts = [(key, a) for key, a in parts if a is not None]
@@ -136,19 +151,35 @@ def split(parts: list[tuple[str, Amount | None]]) -> Shares:
     return Shares(items, unit, places, sum((s.value for s in items), ZERO))
 
 
+ITEM = "item-"  # a prior-year line about one function item: item-<code>
+
+
 def prior_years(budget: Budget) -> tuple[PriorYear, ...]:
     prior, figures = budget.resources.get("prior-year"), budget.resources.get("narrative-figures")
     if prior is None or figures is None:
         return ()
     by_id = {str(r["id"]): r for r in figures.rows}
+    names = budget.code_names()
     out = []
     for r in prior.rows:
+        ident = str(r["id"])
         fig = by_id[str(r["figure"])]
-        change = amount(by_id[str(r["change"])]["value"]) if r["change"] else ZERO
-        pct = amount(by_id[str(r["change_pct"])]["value"]) if r["change_pct"] else None
         this_year = amount(fig["value"]) or ZERO
-        out.append(PriorYear(str(r["id"]), str(fig["quote"]), int(str(r["source_line"])), this_year, change or ZERO,
-                             pct, this_year - (change or ZERO), str(r["statement"] or ""), str(fig["unit"])))
+        stated = amount(by_id[str(r["previous"])]["value"]) if r.get("previous") else None
+        change = amount(by_id[str(r["change"])]["value"]) if r["change"] else None
+        if change and r.get("direction") == "减少":  # changes are printed as positive figures
+            change = -change
+        if change is None:
+            change = this_year - stated if stated is not None else ZERO
+        pct = amount(by_id[str(r["change_pct"])]["value"]) if r["change_pct"] else None
+        if pct and r.get("direction") == "减少":
+            pct = -pct
+        code = ident.removeprefix(ITEM) if ident.startswith(ITEM) else ""
+        label = Text(f"{code} {names[code].zh}", f"{code} {names[code].en}" if names[code].en else "") \
+            if code in names else Text(code) if code else Text("")
+        out.append(PriorYear(ident, str(fig["quote"]), int(str(r["source_line"])), this_year, change, pct,
+                             stated if stated is not None else this_year - change, str(r["statement"] or ""),
+                             str(fig["unit"]), label, stated is not None))
     return tuple(out)
 
 
@@ -161,6 +192,8 @@ def key_figures(budget: Budget) -> KeyFigures:
         by_function=classes(budget, BY_FUNCTION),
         by_economic=classes(budget, BY_ECONOMIC),
         prior_year=prior_years(budget),
+        three_public_parts=split([(key, figure(budget, where)) for key, where in THREE_PUBLIC_PARTS]),
+        agency_operation=figure(budget, AGENCY_OPERATION),
     )
 
 
@@ -224,12 +257,18 @@ def coded_amounts(budget: Budget, kind: str, field: str) -> tuple[dict[str, tupl
     return out, res
 
 
-def compare(before: Budget, after: Budget, kind: str, field: str = "total") -> Comparison:
-    """Line-by-line comparison of two documents of one publisher, totals first, then codes in order."""
-    (a, ra), (b, rb) = coded_amounts(before, kind, field), coded_amounts(after, kind, field)
-    if ra is None or rb is None:
-        return Comparison((), "", 2)
-    fa, fb = ra.field(field), rb.field(field)
+def compare(before: Budget, after: Budget, sources: tuple[tuple[str, str], ...]) -> Comparison:
+    """Line-by-line comparison of two documents of one publisher, totals first, then codes in order: from the
+    first of `sources` (table kind, column) both print."""
+    for kind, field in sources:
+        (a, ra), (b, rb) = coded_amounts(before, kind, field), coded_amounts(after, kind, field)
+        if ra is not None and rb is not None:
+            return lines_of(a, ra.field(field), b, rb.field(field))
+    return Comparison((), "", 2)
+
+
+def lines_of(a: dict[str, tuple[Text, Decimal]], fa: Field, b: dict[str, tuple[Text, Decimal]], fb: Field
+             ) -> Comparison:
     unit = fa.unit if fa.unit == fb.unit else "元"
     places = max(fa.places, fb.places) if fa.unit == fb.unit else 2
 

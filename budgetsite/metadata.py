@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from . import urls
+from .corpus import name_and_title
 from .model import Budget, BudgetSummary, Table, Text
 
 FORMATS = {"csv": "text/csv", "json": "application/json", "zip": "application/zip",
@@ -112,6 +114,7 @@ def dcat_catalog(budgets: list[BudgetSummary], site_url: str, epoch: int, site_n
             "dcat:landingPage": [{"@id": abs_(urls.budget(lang, b.slug))} for lang in urls.LANGS],
             "dcat:distribution": distributions,
         })
+    datasets += corpus_datasets(budgets, abs_, epoch)
     return {
         "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
                      "foaf": "http://xmlns.com/foaf/0.1/"},
@@ -122,3 +125,51 @@ def dcat_catalog(budgets: list[BudgetSummary], site_url: str, epoch: int, site_n
         "dct:modified": iso_date(epoch),
         "dcat:dataset": datasets,
     }
+
+
+def corpus_datasets(budgets: list[BudgetSummary], abs_: Callable[[str], str], epoch: int) -> list[dict[str, Any]]:
+    """The corpus-wide amounts table (corpus.py) as DCAT datasets: everything, then each region."""
+    regions: dict[str, Text] = {}
+    for b in budgets:
+        if b.region_id:
+            regions.setdefault(b.region_id, b.region)
+    out = []
+    for region_id in [None, *sorted(regions)]:
+        chosen = [b for b in budgets if region_id is None or b.region_id == region_id]
+        identifier, title = name_and_title(region_id, regions.get(region_id or ""))
+        licences = sorted({b.licence.get("path", "") for b in chosen} - {""})
+        licence: Any = [{"@id": lic} for lic in licences]
+        licence = licence[0] if len(licence) == 1 else licence
+        description = Text(
+            f"{len(chosen)}份文件全部附表的每个非空金额单元格一行（长表），附数据集、编制部门、地区、年度、"
+            "文件类型、表格、科目和栏目；金额按原文，另附精确换算为元的金额。",
+            f"One row per non-blank amount cell of every annex table of {len(chosen)} document(s) "
+            "(long format), with its dataset, publisher, region, year, document kind, table, row and column; the "
+            "amount as printed and converted exactly to yuan.")
+        years = sorted(b.year for b in chosen)
+        distributions = [{
+            "@type": "dcat:Distribution", "dct:title": title_, "dcat:downloadURL": {"@id": abs_(path)},
+            "dcat:mediaType": FORMATS[kind], "dct:license": licence,
+        } for title_, path, kind in (
+            ("Data package (datapackage.json)", urls.corpus_package(region_id), "json"),
+            ("Amounts (CSV)", urls.corpus_csv(region_id), "csv"),
+            ("Amounts (XLSX)", urls.corpus_xlsx(region_id), "xlsx"))]
+        out.append({
+            "@id": abs_(urls.corpus_dir(region_id)),
+            "@type": "dcat:Dataset",
+            "dct:identifier": identifier,
+            "dct:title": [{"@value": title.zh, "@language": "zh-Hans"}, {"@value": title.en, "@language": "en"}],
+            "dct:description": [{"@value": description.zh, "@language": "zh-Hans"},
+                                {"@value": description.en, "@language": "en"}],
+            "dct:publisher": [{"@type": "foaf:Organization", "foaf:name": name_}
+                              for name_ in sorted({b.department.zh for b in chosen})],
+            "dct:source": [{"@id": abs_(urls.data_dir(b.slug))} for b in sorted(chosen, key=lambda b: b.slug)],
+            **({"dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": f"{years[0]}-01-01",
+                                 "dcat:endDate": f"{years[-1]}-12-31"}} if years else {}),
+            "dct:modified": iso_date(epoch),
+            "dct:language": ["zh-Hans", "en"],
+            "dcat:keyword": ["部门预算", "部门决算", "预算公开", "budget", "final accounts"],
+            "dcat:landingPage": [{"@id": abs_(urls.data_access(lang))} for lang in urls.LANGS],
+            "dcat:distribution": distributions,
+        })
+    return out

@@ -314,6 +314,25 @@ class ResourceSummary:
 
 
 @dataclass(frozen=True)
+class CodedLine:
+    """One row of a table classified by code, as the pages about a code need it: where it is printed and
+    its first amount (the table's total column), in the table's unit."""
+
+    scheme: str  # function | economic
+    code: str
+    name: Text  # from the document's code table
+    table_id: str
+    table_kind: str
+    table: Text  # 表三 支出预算表 / Table 3: Expenditure budget
+    resource: str
+    row: int  # index of the row in its resource (its anchor on the table page)
+    column: Text  # the title of the amount column shown
+    value: Decimal | None  # None: printed blank
+    unit: str
+    places: int
+
+
+@dataclass(frozen=True)
 class BudgetSummary:
     """What site-wide pages need of one budget. The full result stays on disk, so a corpus of thousands of
     budgets is never held in memory at once."""
@@ -331,3 +350,5 @@ class BudgetSummary:
     total: Amount | None
     resources: tuple[ResourceSummary, ...]
     region_id: str = ""
+    figures: Any = None  # its KeyFigures (figures.py), for the comparisons across documents
+    lines: tuple[CodedLine, ...] = ()  # every coded row, for the pages about each code

@@ -10,12 +10,16 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from . import charts, urls
+from .across import group_figures
 from .catalogue import Catalogue
+from .classified import SCHEMES, Code, code_sections, coded_scheme, codes
+from .directory import Group, Publisher, regions
 from .english import translated
-from .figures import compare, key_figures
+from .figures import BY_ECONOMIC, BY_FUNCTION, compare, key_figures
 from .i18n import UI
 from .metadata import dataset_jsonld
 from .model import UNITS, Amount, Budget, BudgetSummary, Table, Text, ValidationResult
+from .outturn import StatedCompletion, plan_actual, stated_completion
 from .render import Page, markdown_html
 from .views import Labels, SourceNoteView, check_views, resource_view, source_notes, table_checks
 
@@ -56,17 +60,36 @@ def narrative(budget: Budget) -> dict[str, list[Section]]:
 
 def mark_quotes(html: str, notes: list[SourceNoteView], quality: str) -> Markup:
     """The words of the narrative a source note is about, marked where they are printed and linked to the
-    note on the data-quality page (the first time they occur; the words themselves are unchanged)."""
-    parts = re.split(r"(<[^>]*>)", str(html))
+    note on the data-quality page (the first time they occur outside another note's words; the words
+    themselves are unchanged). A quote printed only within another note's words adds its id to that mark."""
+    out = str(html)
     for note in notes:
-        quote = str(escape(note.quote))
-        for i, part in enumerate(parts):
-            if not part.startswith("<") and quote in part:
-                marked = (f'<mark class="source-note"><a href="{quality}#note-{escape(note.id)}">{quote}</a>'
-                          f'<sup>{escape(note.id)}</sup></mark>')
-                parts[i] = part.replace(quote, marked, 1)
-                break
-    return Markup("".join(parts))  # noqa: S704 - the narrative was sanitised; quotes and ids are escaped here
+        quote, ident = str(escape(note.quote)), str(escape(note.id))
+        link = f'<a href="{quality}#note-{ident}">'
+        parts = re.split(r"(<[^>]*>)", out)
+        depths = mark_depths(parts)
+        inside = [i for i, part in enumerate(parts) if not part.startswith("<") and quote in part]
+        outside = [i for i in inside if not depths[i]]
+        if outside:
+            marked = f'<mark class="source-note">{link}{quote}</a><sup>{ident}</sup></mark>'
+            parts[outside[0]] = parts[outside[0]].replace(quote, marked, 1)
+        elif inside:
+            close = next(j for j in range(inside[0], len(parts)) if parts[j].startswith("</mark"))
+            parts.insert(close, f"<sup>{link}{ident}</a></sup>")
+        out = "".join(parts)
+    return Markup(out)  # noqa: S704 - the narrative was sanitised; quotes and ids are escaped here
+
+
+def mark_depths(parts: list[str]) -> list[int]:
+    """For each part of split HTML, how many <mark> elements it is inside."""
+    depths, depth = [], 0
+    for part in parts:
+        if part.startswith("</mark"):
+            depth -= 1
+        depths.append(depth)
+        if part.startswith("<mark"):
+            depth += 1
+    return depths
 
 
 def table_title(budget: Budget, table_id: str) -> Text:
@@ -93,6 +116,8 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
         "basic_project": charts.split_chart("chart-basic-project", figures.basic_project),
         "personnel_public": charts.split_chart("chart-personnel-public", figures.personnel_public),
     }
+    outturn = plan_actual(budget)
+    stated = [(s, subject_label(labels, budget, s)) for s in stated_completion(budget, result.checks)]
     summary = result.summary
     errata_rows = budget.resources["errata"].rows if "errata" in budget.resources else ()
     common = {"budget": budget, "labels": labels, "summary": summary, "errata": errata_rows, "indexed": True}
@@ -100,11 +125,13 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
     for lang in urls.LANGS:
         shown = story.get(lang) or story.get("zh", [])  # an untranslated narrative: the Chinese, marked as such
         pages.append(Page(urls.budget(lang, budget.slug), "budget.html", lang, budget.title, {
-            **common, "figures": figures, "charts": chart_set, "sections": shown,
+            **common, "figures": figures, "charts": chart_set, "sections": shown, "outturn": outturn,
+            "stated": stated,
             "untranslated": lang != "zh" and lang not in story,
             "jsonld": dataset_jsonld(budget, site_url, lang, epoch)}))
         for table in budget.tables:
-            views = [resource_view(budget, budget.resources[name], labels, errata) for name in table.resources]
+            views = [resource_view(budget, budget.resources[name], labels, errata,
+                                   coded_scheme(catalogue, table, budget.resources[name])) for name in table.resources]
             pages.append(Page(urls.table(lang, budget.slug, table.id), "table.html", lang,
                               table_title(budget, table.id), {
                                   **common, "table": table, "views": views, "table_label": table.label,
@@ -122,6 +149,17 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
     return pages
 
 
+def subject_label(labels: Labels, budget: Budget, statement: StatedCompletion) -> Text:
+    """What a completion statement is about: its code's name where it names a code, else its words as printed."""
+    if statement.code:
+        name = labels.name(statement.code, budget.code_names().get(statement.code, Text(statement.subject)).zh)
+        return Text(f"{statement.code} {name.zh}", f"{statement.code} {name.en}" if name.en else "")
+    label = labels.text(statement.subject)
+    if not label.en and statement.subject in labels.terms.terms:
+        return Text(statement.subject, labels.terms.en(statement.subject, "completion statement"))
+    return label
+
+
 def table_metadata(ui: UI, catalogue: Catalogue, budget: Budget, table: Table) -> Text:
     """A table's description in the catalog metadata, naming the unit its amounts are printed in."""
     described = ui.text("table.description", table=table.title, budget=budget.title)
@@ -129,30 +167,6 @@ def table_metadata(ui: UI, catalogue: Catalogue, budget: Budget, table: Table) -
         return described
     unit = ui.text("table.amounts_in", unit=catalogue.unit_name(table.unit))
     return Text(described.zh + unit.zh, f"{described.en} {unit.en}")
-
-
-@dataclass(frozen=True)
-class Department:
-    id: str
-    name: Text  # as in its latest budget
-    budgets: tuple[BudgetSummary, ...]  # newest first
-
-    @property
-    def pairs(self) -> list[tuple[BudgetSummary, BudgetSummary]]:
-        """Consecutive published years, earlier first: each gets a comparison page."""
-        ordered = sorted(self.budgets, key=lambda b: b.year)
-        return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False)]
-
-
-def departments(budgets: list[BudgetSummary]) -> list[Department]:
-    groups: dict[str, list[BudgetSummary]] = {}
-    for b in budgets:
-        groups.setdefault(b.department_id, []).append(b)
-    out = []
-    for dept_id, items in sorted(groups.items()):
-        items.sort(key=lambda b: -b.year)
-        out.append(Department(dept_id, items[0].department, tuple(items)))
-    return out
 
 
 @dataclass(frozen=True)
@@ -175,44 +189,89 @@ def totals_of(summaries: list[BudgetSummary]) -> Totals:
     return Totals(unit, places, {s: a.value * UNITS[a.unit] / UNITS[unit] for s, a in amounts.items()})
 
 
-def department_pages(d: Department, load: Callable[[str], Budget], ui: UI) -> list[Page]:
-    """A department's own pages: the list of its years and a comparison of each consecutive pair."""
-    totals = totals_of(list(d.budgets))
-    pages = [Page(urls.department(lang, d.id), "department.html", lang, d.name,
-                  {"department": d, "totals": totals, "indexed": True}) for lang in urls.LANGS]
-    for before, after in d.pairs:
+def kind_order(catalogue: Catalogue) -> dict[str, int]:
+    """Document kinds in the catalogue's order (部门预算, 单位预算, 部门决算, ...)."""
+    return {kind: i for i, kind in enumerate(catalogue.documents)}
+
+
+def department_pages(publisher: Publisher, load: Callable[[str], Budget], ui: UI, catalogue: Catalogue
+                     ) -> list[Page]:
+    """A publisher's own pages: its documents by year and kind, and a line-by-line comparison of each two
+    documents of one kind in consecutive years."""
+    totals = totals_of(list(publisher.documents))
+    kinds = [catalogue.documents[k] for k in publisher.kinds if k in catalogue.documents]
+    pages = [Page(urls.department(lang, publisher.id), "department.html", lang, publisher.name,
+                  {"publisher": publisher, "kinds": kinds, "totals": totals, "indexed": True}) for lang in urls.LANGS]
+    for before, after in publisher.pairs:
         a, b = load(before.slug), load(after.slug)  # two full budgets at a time, never the corpus
-        lines = {"function_lines": compare(a, b, "expenditure-budget"),
-                 "economic_lines": compare(a, b, "basic-expenditure-by-economic")}
-        title = ui.text("pages.compare", department=Text(d.name.zh, d.name.en or d.name.zh), before=before.year,
-                        after=after.year)
+        lines = {"function_lines": compare(a, b, BY_FUNCTION), "economic_lines": compare(a, b, BY_ECONOMIC)}
+        title = ui.text("pages.compare", department=Text(publisher.name.zh, publisher.name.en or publisher.name.zh),
+                        document=ui.text(f"document.{after.document}.name"), before=before.year, after=after.year)
         for lang in urls.LANGS:
-            pages.append(Page(urls.comparison(lang, d.id, before.year, after.year), "compare.html", lang, title,
-                              {"department": d, "before": before, "after": after, "indexed": True, **lines}))
+            pages.append(Page(urls.comparison(lang, publisher.id, after.document, before.year, after.year),
+                              "compare.html", lang, title, {"publisher": publisher, "before": before, "after": after,
+                                                            "indexed": True, **lines}))
     return pages
 
 
-def site_pages(summaries: list[BudgetSummary], ui: UI, search_shards: tuple[str, ...] = ()) -> list[Page]:
-    """The pages about the whole corpus: root, home, indexes by department and year, data access, search."""
+def group_pages(group: Group, ui: UI) -> list[Page]:
+    """The publishers of a region side by side, for documents of one kind and year."""
+    figures = group_figures(group.documents)
+    chart_set = {key: charts.stacked_chart(f"chart-{key.replace('_', '-')}", getattr(figures, key))
+                 for key in ("totals", "by_function", "by_economic", "personnel_public", "three_public",
+                             "agency_operation")}
+    title = ui.text("pages.region_compare", region=group.region,
+                    document=ui.text(f"document.{group.kind}.year", year=group.year))
+    return [Page(urls.region_comparison(lang, group.region_id, group.year, group.kind), "region_compare.html", lang,
+                 title, {"group": group, "figures": figures, "charts": chart_set, "indexed": True})
+            for lang in urls.LANGS]
+
+
+def code_pages(code: Code, catalogue: Catalogue, ui: UI) -> list[Page]:
+    sections = code_sections(code, catalogue)
+    chart_set = [charts.stacked_chart(f"chart-{s.year}-{s.kind}", s.compared) for s in sections]
+    title = ui.text(f"codes.page_title_{code.scheme}", code=code.code, name=code.name)
+    return [Page(urls.code(lang, code.scheme, code.code), "code.html", lang, title,
+                 {"code": code, "sections": sections, "charts": chart_set, "indexed": True}) for lang in urls.LANGS]
+
+
+def site_pages(summaries: list[BudgetSummary], ui: UI, catalogue: Catalogue,
+               search_shards: tuple[str, ...] = ()) -> list[Page]:
+    """The pages about the whole corpus: root, home, regions and their comparisons, publishers, years, codes,
+    data access, search."""
     site_name = ui.text("site.name")
-    budgets = sorted(summaries, key=lambda b: (b.department_id, -b.year))
+    order = kind_order(catalogue)
+    budgets = sorted(summaries, key=lambda b: (b.region_id, b.department_id, -b.year, order.get(b.document, 0)))
     totals = totals_of(budgets)
-    depts = departments(budgets)
-    by_year: dict[int, list[BudgetSummary]] = {}
-    for b in budgets:
-        by_year.setdefault(b.year, []).append(b)
+    region_list = regions(budgets, order)
+    code_index = codes(budgets, order)
+    by_year: dict[int, list[Group]] = {}
+    for r in region_list:
+        for g in r.groups:
+            by_year.setdefault(g.year, []).append(g)
     year_groups = sorted(by_year.items(), key=lambda kv: -kv[0])
+    comparable = [g for r in region_list for g in r.groups if g.comparable]
+    schemes = [(scheme, [c for (s, _), c in code_index.items() if s == scheme]) for scheme in SCHEMES]
     pages = [Page(urls.ROOT, "index.html", "", site_name, {}, alternates=False),
              Page(urls.NOT_FOUND, "404.html", "", ui.text("notfound.title"), {}, alternates=False)]
+    common = {"totals": totals, "indexed": True}
     for lang in urls.LANGS:
-        pages.append(Page(urls.home(lang), "home.html", lang, site_name,
-                          {"departments": depts, "totals": totals, "years": year_groups, "indexed": True}))
-        pages.append(Page(urls.departments(lang), "departments.html", lang, ui.text("departments.title"),
-                          {"departments": depts, "totals": totals, "indexed": True}))
-        pages.append(Page(urls.years(lang), "years.html", lang, ui.text("years.title"),
-                          {"years": year_groups, "totals": totals, "indexed": True}))
-        pages.append(Page(urls.data_access(lang), "data.html", lang, ui.text("data.title"),
-                          {"budgets": budgets, "indexed": True}))
-        pages.append(Page(urls.search(lang), "search.html", lang, ui.text("search.title"),
-                          {"shards": search_shards}))
+        pages += [
+            Page(urls.home(lang), "home.html", lang, site_name, {**common, "regions": region_list,
+                                                                 "comparable": comparable, "count": len(budgets)}),
+            Page(urls.departments(lang), "departments.html", lang, ui.text("departments.title"),
+                 {**common, "regions": region_list}),
+            Page(urls.years(lang), "years.html", lang, ui.text("years.title"), {**common, "years": year_groups}),
+            Page(urls.codes(lang), "codes.html", lang, ui.text("codes.title"), {**common, "schemes": schemes}),
+            Page(urls.data_access(lang), "data.html", lang, ui.text("data.title"), {"budgets": budgets,
+                                                                                    "indexed": True}),
+            Page(urls.search(lang), "search.html", lang, ui.text("search.title"), {"shards": search_shards})]
+        pages += [Page(urls.region(lang, r.id), "region.html", lang, r.name, {**common, "region": r})
+                  for r in region_list]
+    for r in region_list:
+        for g in r.groups:
+            if g.comparable:
+                pages += group_pages(g, ui)
+    for c in code_index.values():
+        pages += code_pages(c, catalogue, ui)
     return pages

@@ -26,16 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cache, export, urls
+from . import cache, corpus, export, urls
 from .catalogue import Catalogue, load_catalogue
+from .classified import coded_lines
 from .config import SiteConfig
+from .directory import Publisher, publishers
 from .figures import key_figures
 from .i18n import UI, Catalog, key_differences, load_catalogs
 from .linkcheck import broken_links
 from .load import discover
 from .metadata import dcat_catalog, iso_date
 from .model import UNITS, Budget, BudgetSummary, Finding, ResourceSummary, ValidationResult
-from .pages import Department, budget_pages, department_pages, departments, site_pages
+from .pages import budget_pages, department_pages, kind_order, site_pages
 from .render import make_environment, render_page
 from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard
 from .timing import Stats, timed
@@ -86,7 +88,8 @@ def _validate_into_store(folder: Path, reference_dir: Path, store_dir: Path, key
     result = validate_budget(folder, _REFERENCE["reference"], stats)
     with timed(stats, "store"):
         ok = result.budget is not None and not result.errors
-        brief = Brief(result.dataset, result.findings, len(result.checks), summarize(result) if ok else None)
+        summary = summarize(result, load_catalogue(reference_dir.resolve())) if ok else None
+        brief = Brief(result.dataset, result.findings, len(result.checks), summary)
         cache.ResultStore(store_dir).save(key, result, brief)
     return stats
 
@@ -108,16 +111,17 @@ def run_tasks(function: Callable[..., Any], tasks: list[tuple[Any, ...]], worker
         return list(pool.map(function, *zip(*tasks, strict=True), chunksize=max(1, len(tasks) // (workers * 8))))
 
 
-def summarize(result: ValidationResult) -> BudgetSummary:
+def summarize(result: ValidationResult, catalogue: Catalogue) -> BudgetSummary:
     b = result.budget
     assert b is not None
     keywords = tuple(b.descriptor.get("keywords", []))
+    figures = key_figures(b)
     return BudgetSummary(
         slug=b.slug, department_id=b.department_id, department=b.department, region=b.region, year=b.year,
         document=b.document, title=b.title, description=b.description, licence=dict(b.licence), keywords=keywords,
-        total=key_figures(b).total,
+        total=figures.total,
         resources=tuple(ResourceSummary(r.name, r.path, r.title) for r in b.resources.values()),
-        region_id=b.region_id,
+        region_id=b.region_id, figures=figures, lines=coded_lines(b, catalogue),
     )
 
 
@@ -231,9 +235,9 @@ def link_or_copy(source: Path, target: Path) -> None:
         target.write_bytes(source.read_bytes())
 
 
-def render_department(config: SiteConfig, store_dir: Path, department: Department, keys: dict[str, str],
+def render_department(config: SiteConfig, store_dir: Path, department: Publisher, keys: dict[str, str],
                       staged: Path) -> dict[str, int]:
-    """Worker: a department's page and its year-over-year comparisons."""
+    """Worker: a publisher's page and its year-over-year comparisons."""
     store = cache.ResultStore(store_dir)
 
     def load(slug: str) -> Budget:
@@ -242,7 +246,8 @@ def render_department(config: SiteConfig, store_dir: Path, department: Departmen
         return budget
 
     writer = SiteWriter(staged)
-    write_pages(writer, department_pages(department, load, ui(config)), config)
+    write_pages(writer, department_pages(department, load, ui(config), load_catalogue(config.reference.resolve())),
+                config)
     return writer.written
 
 
@@ -285,6 +290,7 @@ class Rendered:
     keys: dict[str, dict[str, str]]  # "budgets"/"departments" -> name -> the key its files were rendered for
     fresh: list[str]  # HTML files rendered in this run (the link check reads these)
     reused: int  # budgets hard-linked from the previous site
+    site_wide: list[str]  # the site-wide pages search indexes (home, regions, comparisons, codes, ...)
 
 
 def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore, staged: Path,
@@ -293,8 +299,8 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     budgets, fresh_budgets = render_units("budgets", [
         Unit(s.slug, budget_keys[s.slug], (config, store.folder, validated.keys[s.slug], staged))
         for s in validated.summaries], previous, config, staged, render_budget, workers, stats)
-    depts = departments(validated.summaries)
-    dept_keys = {d.id: cache.combine(plan.site_key, *(budget_keys[b.slug] for b in d.budgets)) for d in depts}
+    depts = publishers(validated.summaries, kind_order(load_catalogue(config.reference.resolve())))
+    dept_keys = {d.id: cache.combine(plan.site_key, *(budget_keys[b.slug] for b in d.documents)) for d in depts}
     dept_files, fresh_depts = render_units("departments", [
         Unit(d.id, dept_keys[d.id], (config, store.folder, d, validated.keys, staged)) for d in depts],
         previous, config, staged, render_department, workers, stats)
@@ -307,16 +313,19 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     writer = SiteWriter(staged)
     owned = {p for unit in (budgets, dept_files) for paths in unit.values() for p in paths}
     with timed(stats, "site-wide pages (wall)"):
-        write_site_wide(writer, validated.summaries, tuple(sorted(shards)) + (SITE_SHARD,), config, owned)
+        indexed = write_site_wide(writer, validated.summaries, tuple(sorted(shards)) + (SITE_SHARD,), config, owned)
+    with timed(stats, "corpus-wide amounts (wall)"):
+        write_corpus(writer, validated, store, config, owned)
     fresh += [p for p in writer.written if p.endswith(".html")]
     keys = {"budgets": budget_keys, "departments": dept_keys}
-    return Rendered(budgets, dept_files, shards, keys, fresh, len(budgets) - len(fresh_budgets))
+    return Rendered(budgets, dept_files, shards, keys, fresh, len(budgets) - len(fresh_budgets), indexed)
 
 
 def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
-                    config: SiteConfig, owned: set[str]) -> None:
+                    config: SiteConfig, owned: set[str]) -> list[str]:
+    """Writes the pages about the whole corpus and its metadata; returns the files search indexes."""
     site_name = ui(config).text("site.name")
-    pages = site_pages(summaries, ui(config), shards)
+    pages = site_pages(summaries, ui(config), load_catalogue(config.reference.resolve()), shards)
     collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
@@ -330,6 +339,30 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: 
         writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
         robots += f"Sitemap: {urls.absolute(config.site_url, urls.SITEMAP)}\n"
     writer.write_text(urls.ROBOTS, robots)
+    return [urls.file_of(p.path) for p in pages if p.context.get("indexed")]
+
+
+def write_corpus(writer: SiteWriter, validated: Validated, store: cache.ResultStore, config: SiteConfig,
+                 owned: set[str]) -> None:
+    """Every published amount in one table (corpus.py), for the whole corpus and per region; each budget is
+    loaded from the result store in turn, and only its rows are kept."""
+    reserved = sorted(s.slug for s in validated.summaries if s.slug in urls.RESERVED_DATA_NAMES)
+    if reserved:
+        raise BuildFailed(f"dataset name(s) {', '.join(reserved)} are reserved for the corpus-wide downloads "
+                          f"(data/{urls.CORPUS_ALL}/, data/{urls.CORPUS_REGIONS}/): rename the folder")
+
+    def budgets() -> Iterable[Budget]:
+        for s in sorted(validated.summaries, key=lambda s: s.slug):
+            budget = store.load(validated.keys[s.slug]).budget
+            assert budget is not None
+            yield budget
+
+    files = corpus.corpus_files(budgets(), load_catalogue(config.reference.resolve()), config.build_epoch)
+    collisions = sorted({path for path, _ in files} & owned)
+    if collisions:
+        raise BuildFailed(f"a dataset's files collide with the corpus-wide downloads: {', '.join(collisions[:5])}")
+    for path, data in files:
+        writer.write_bytes(path, data)
 
 
 def write_json(writer: SiteWriter, path: str, data: object) -> None:
@@ -349,8 +382,7 @@ def index_shards(config: SiteConfig, validated: Validated, rendered: Rendered, s
                  previous: dict[str, Any]) -> str:
     """One Pagefind index per shard of departments, plus one for the site-wide pages. A shard whose pages
     did not change is carried over; the browser merges the shards when it searches."""
-    pages: dict[str, list[str]] = {SITE_SHARD: [urls.file_of(p) for lang in urls.LANGS for p in (
-        urls.home(lang), urls.departments(lang), urls.years(lang), urls.data_access(lang))]}
+    pages: dict[str, list[str]] = {SITE_SHARD: list(rendered.site_wide)}
     dept_of = {s.slug: s.department_id for s in validated.summaries}
     for slug, files in rendered.budgets.items():
         pages.setdefault(search_shard(dept_of[slug]), []).extend(f for f in files if f.endswith(".html"))

@@ -346,14 +346,12 @@ def rule_equal(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> I
 def rule_narrative(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
     """Each figure the narrative states equals the table cell(s) it describes."""
     res = budget.resources[rule.get("resource", "narrative-figures")]
-    # Read only when there is a quote to check: an imported workbook is a source too, and is no text.
-    has_quotes = bool(budget.source_file and res.rows)
-    source = (budget.root / budget.source_file).read_text(encoding="utf-8").split("\n") if has_quotes else []
+    source_name, source = quoted_text(budget) if res.rows else ("", [])
     for i, row in enumerate(res.rows):
         line = int(row["source_line"]) if isinstance(row["source_line"], int) else 0
         quote, printed = str(row["quote"]), str(row["printed"])
         if source and not (0 < line <= len(source) and quote in source[line - 1]):
-            yield located(budget, "error", "narrative", f"quote not found on line {line} of {budget.source_file}",
+            yield located(budget, "error", "narrative", f"quote not found on line {line} of {source_name}",
                           Cell(res.name, i, "quote"), expected=quote, found=source[line - 1][:120]
                           if 0 < line <= len(source) else "(no such line)")
         if printed not in quote or as_number(printed) != row["value"]:
@@ -363,6 +361,17 @@ def rule_narrative(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) 
             left, right = [term(res, i, "value")], terms_of(budget, str(row["ref"]))
             yield from emit(judge(rule["id"], "narrative", left, right, budget), budget,
                             f"the narrative's “{row['quote']}” differs from {row['ref']}")
+
+
+def quoted_text(budget: Budget) -> tuple[str, list[str]]:
+    """The text whose lines a narrative figure's source_line counts: narrative/zh.md where the source is a PDF
+    (its narrative is read from the PDF into that file), else the source itself when it is text. An imported
+    workbook is a source too, and is no text: nothing to quote from."""
+    if budget.source_file.lower().endswith(".pdf"):
+        return "narrative/zh.md", budget.narrative.get("zh", "").split("\n")
+    if budget.source_file.lower().endswith((".txt", ".md")):
+        return budget.source_file, (budget.root / budget.source_file).read_text(encoding="utf-8").split("\n")
+    return "", []
 
 
 def as_number(printed: str) -> Decimal | None:
@@ -389,27 +398,75 @@ def round_pct(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def unjudgeable(rule_id: str, kind: str, left: Term, budget: Budget, message: str) -> Iterator[Result]:
+    """A stated rate that cannot be checked because its base is zero: a failing check (so that a source note can
+    state it) and the error that says why."""
+    assert left.cell is not None
+    yield Check(rule_id, kind, (left,), (), left.value or Decimal(0), Decimal(0), "fail", PERCENT,
+                tuple(t.id for t in [budget.table_of(left.cell.resource)] if t))
+    yield located(budget, "error", kind, message, left.cell, found=as_text(left.value))
+
+
 def rule_prior_year(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
-    """A stated growth rate equals change / (this year - change), rounded half up to 0.01%."""
+    """A stated growth rate equals change / (this year - change), rounded half up to 0.01%; where the source
+    states the previous year's figure itself, (this year - previous) / previous. Changes and rates are printed
+    as positive figures; `direction` 减少 makes them a decrease (blank or 增加: an increase)."""
     res = budget.resources[rule.get("resource", "prior-year")]
     figures = budget.resources["narrative-figures"]
     index = {str(r["id"]): i for i, r in enumerate(figures.rows)}
+
+    def value(ident: object) -> Decimal:
+        return amount(figures.rows[index[str(ident)]]["value"]) or Decimal(0)
+
     for row in res.rows:
-        if not row["change"] or not row["change_pct"]:
+        previous = row.get("previous")
+        if not row["change_pct"] or not (row["change"] or previous):
             continue
-        value = amount(figures.rows[index[str(row["figure"])]]["value"])
-        change = amount(figures.rows[index[str(row["change"])]]["value"])
+        sign = -1 if row.get("direction") == "减少" else 1
+        this_year = value(row["figure"])
+        if previous:
+            base, change = value(previous), this_year - value(previous)
+            label = f"({row['figure']} - {previous}) / {previous} x 100"
+        else:
+            change = sign * value(row["change"])
+            base = this_year - change
+            label = f"{row['change']} / ({row['figure']} - {row['change']}) x 100"
         pct_i = index[str(row["change_pct"])]
-        base = (value or Decimal(0)) - (change or Decimal(0))
         left = [term(figures, pct_i, "value")]
         if not base:
-            yield located(budget, "error", "growth", f"growth rate of {row['figure']} cannot be checked: the "
-                          "previous-year figure it implies is zero", left[0].cell)
+            yield from unjudgeable(rule["id"], "growth", left[0], budget, f"growth rate of {row['figure']} cannot "
+                                   "be checked: the previous-year figure it is stated against is zero")
             continue
-        computed = round_pct((change or Decimal(0)) / base * 100)
-        right = [Term(None, computed, PERCENT, 2, label=f"{row['change']} / ({row['figure']} - {row['change']}) x 100")]
+        # the stated rate is printed as a positive figure: compare it with the computed one in its direction
+        computed = sign * round_pct(change / base * 100)
+        right = [Term(None, computed, PERCENT, 2, label=label)]
         yield from emit(judge(rule["id"], "growth", left, right, budget), budget,
-                        f"stated growth rate differs from the rate computed from {row['figure']} and {row['change']}")
+                        f"stated growth rate differs from the rate computed from {row['figure']} and "
+                        f"{previous or row['change']}")
+
+
+def rule_completion(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
+    """A final account's stated completion rate equals final / budget x 100, rounded half up to 0.01%; the
+    budget is the one the sentence states the rate against (年初预算 or 全年预算)."""
+    res = budget.resources[rule.get("resource", "completion")]
+    figures = budget.resources["narrative-figures"]
+    index = {str(r["id"]): i for i, r in enumerate(figures.rows)}
+    for row in res.rows:
+        if not row["rate"] or not row["budget"]:
+            continue
+        budget_term = term(figures, index[str(row["budget"])], "value")
+        final_term = term(figures, index[str(row["final"])], "value")
+        left = [term(figures, index[str(row["rate"])], "value")]
+        if not budget_term.value:
+            yield from unjudgeable(rule["id"], "completion", left[0], budget, f"completion rate of {row['subject']} "
+                                   f"cannot be checked: the {row['basis'] or 'budget'} it is stated against "
+                                   f"({row['budget']}) is zero")
+            continue
+        unit = common_unit([budget_term, final_term])
+        computed = round_pct(final_term.value_in(unit) / budget_term.value_in(unit) * 100)
+        right = [Term(None, computed, PERCENT, 2, label=f"{row['final']} / {row['budget']} x 100")]
+        yield from emit(judge(rule["id"], "completion", left, right, budget), budget,
+                        f"stated completion rate differs from {row['final']} / {row['budget']} ({row['basis']})")
 
 
 def rule_errata(budget: Budget, rule: dict[str, Any], state: dict[str, Any]) -> Iterator[Result]:
@@ -484,6 +541,7 @@ KINDS: dict[str, Callable[[Budget, dict[str, Any], dict[str, Any]], Iterator[Res
     "narrative": rule_narrative,
     "derived": rule_derived,
     "prior-year": rule_prior_year,
+    "completion": rule_completion,
     "errata": rule_errata,
     "codelist": rule_codelist,
     "code-names": rule_code_names,

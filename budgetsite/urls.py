@@ -42,15 +42,37 @@ def glossary(lang: str, slug: str) -> str:
 
 
 def departments(lang: str) -> str:
+    """Every publisher, by region."""
     return f"{lang}/departments/"
 
 
 def department(lang: str, department_id: str) -> str:
+    """A publisher: its documents by year and kind."""
     return f"{lang}/departments/{department_id}/"
 
 
-def comparison(lang: str, department_id: str, before: int, after: int) -> str:
-    return f"{lang}/departments/{department_id}/{before}-{after}/"
+def comparison(lang: str, department_id: str, document: str, before: int, after: int) -> str:
+    """Two documents of one kind of one publisher, consecutive years, line by line."""
+    return f"{lang}/departments/{department_id}/{document}/{before}-{after}/"
+
+
+def region(lang: str, region_id: str) -> str:
+    return f"{lang}/regions/{region_id}/"
+
+
+def region_comparison(lang: str, region_id: str, year: int, document: str) -> str:
+    """The publishers of one region side by side: documents of one kind and year."""
+    return f"{lang}/regions/{region_id}/{year}/{document}/"
+
+
+def codes(lang: str) -> str:
+    """Every classification code any published document uses."""
+    return f"{lang}/codes/"
+
+
+def code(lang: str, scheme: str, code_value: str) -> str:
+    """One code (function or economic) across every publisher."""
+    return f"{lang}/codes/{scheme}/{code_value}/"
 
 
 def years(lang: str) -> str:
@@ -114,6 +136,32 @@ def quality_report(slug: str) -> str:
 
 def bundle(slug: str) -> str:
     return f"data/{slug}/{slug}.zip"
+
+
+# Every published amount in one long table (corpus.py): the whole corpus under `data/all/`, each region under
+# `data/regions/<region_id>/`. These two names are reserved: no dataset may be called `all` or `regions`.
+CORPUS_ALL = "all"
+CORPUS_REGIONS = "regions"
+RESERVED_DATA_NAMES = (CORPUS_ALL, CORPUS_REGIONS)
+CORPUS_CSV = "amounts.csv"
+CORPUS_XLSX = "amounts.xlsx"
+
+
+def corpus_dir(region_id: str | None = None) -> str:
+    """The folder of the corpus-wide amounts table: everything, or one region's documents."""
+    return f"data/{CORPUS_ALL}/" if region_id is None else f"data/{CORPUS_REGIONS}/{region_id}/"
+
+
+def corpus_package(region_id: str | None = None) -> str:
+    return corpus_dir(region_id) + "datapackage.json"
+
+
+def corpus_csv(region_id: str | None = None) -> str:
+    return corpus_dir(region_id) + CORPUS_CSV
+
+
+def corpus_xlsx(region_id: str | None = None) -> str:
+    return corpus_dir(region_id) + CORPUS_XLSX
 
 
 # --- turning paths into links ----------------------------------------------------------------------------

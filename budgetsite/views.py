@@ -98,6 +98,7 @@ class ResourceView:
     csv: str
     excel_csv: str
     json: str
+    code_scheme: str = ""  # the scheme of the code pages its `code` cells link to; "" for none
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def cell_view(f: Field, row: dict[str, Value], labels: Labels, published: str) -
 
 
 def resource_view(budget: Budget, resource: Resource, labels: Labels,
-                  errata: dict[tuple[str, int, str], str]) -> ResourceView:
+                  errata: dict[tuple[str, int, str], str], code_scheme: str = "") -> ResourceView:
     fields = visible(resource)
     columns = tuple(Column(f.name, f.title, f.type in ("number", "integer"), f.unit, f.places, *split_title(f.title))
                     for f in fields)
@@ -220,7 +221,7 @@ def resource_view(budget: Budget, resource: Resource, labels: Labels,
     unit = next((c.unit for c in columns if c.unit), "")
     return ResourceView(resource.name, resource.title, columns, header_rows(columns), groups, len(resource.rows), unit,
                         urls.package_file(budget.slug, resource.path), urls.excel_csv(budget.slug, resource.name),
-                        urls.json_file(budget.slug, resource.name))
+                        urls.json_file(budget.slug, resource.name), code_scheme)
 
 
 def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
@@ -240,6 +241,9 @@ def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:
         what = labels.text(desc)
         if not what.en and row.get("function_code") and desc == as_text(row.get("label")):
             what = labels.class_line(as_text(row["function_code"]), desc)
+        if not what.en and res.name == "narrative-figures" and row.get("source_line"):
+            # a figure the statements reader found (untranslated quote): named by where it is stated
+            what = Text(desc, f"figure {as_text(row['id'])}, line {as_text(row['source_line'])}")
     if table:
         where = table.label
     elif res.name == "narrative-figures":

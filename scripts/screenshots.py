@@ -25,8 +25,12 @@ def default_pages(site: Path) -> list[str]:
     """Every page type, found in the built site, in both languages: the home, data, department, year and search
     pages, each budget's overview, first tables, quality report and glossary, and a missing page."""
     pages = ["", "missing/page"]
-    pages += [f"{lang}/{page}" for lang in ("zh", "en") for page in ("", "data/", "departments/", "years/", "search/")
+    pages += [f"{lang}/{page}" for lang in ("zh", "en")
+              for page in ("", "data/", "departments/", "years/", "codes/", "search/")
               if (site / lang / page / "index.html").is_file()]
+    for kind in ("regions/*/", "regions/*/*/*/", "departments/*/", "departments/*/*/*/", "codes/*/*/"):
+        found = sorted(p.parent.relative_to(site / "zh") for p in (site / "zh").glob(kind + "index.html"))
+        pages += [f"{lang}/{found[0]}/" for lang in ("zh", "en")] if found else []
     for budget in sorted(p.parent.parent for p in (site / "zh").glob("*/quality/index.html")):
         slug = budget.name
         tables = sorted(t.parent.name for t in budget.glob("*/index.html")

@@ -30,6 +30,17 @@ LANGUAGE_PAGES = {
     "glossary": "{lang}/" + SLUG + "/glossary/",
     "data": "{lang}/data/",
     "search": "{lang}/search/?q={query}",
+    # the corpus: regions, publishers, comparisons, codes; and the other document kinds
+    "region": "{lang}/regions/shanghai-putuo/",
+    "publisher": "{lang}/departments/putuo-justice-bureau/",
+    "departments": "{lang}/departments/",
+    "years": "{lang}/years/",
+    "region-comparison": "{lang}/regions/shanghai-putuo/2025/department-budget/",
+    "codes": "{lang}/codes/",
+    "code": "{lang}/codes/function/201/",
+    "unit-budget": "{lang}/putuo-justice-bureau-2026-unit-budget/",
+    "final-accounts": "{lang}/putuo-planning-resources-2024-final-accounts/",
+    "final-accounts-table": "{lang}/putuo-planning-resources-2024-final-accounts/t07/",
 }
 SEARCH_EXAMPLE = {"zh": "医疗", "en": "pension"}
 NEUTRAL_PAGES = {"root": "", "404": NOT_FOUND}

@@ -46,6 +46,7 @@ REPO = Path(__file__).resolve().parent.parent
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE_SCRIPT = REPO / "scripts" / "lighthouse.py"
 CASES = page_cases()
+REGION = "xiamen"  # the region of SLUG
 SEARCHES = [("zh", "医疗"), ("zh", "公积金"), ("zh", "2101101"), ("en", "pension")]
 TIMEOUT_MS = 20_000
 
@@ -173,14 +174,20 @@ def path_of(url: str, site_url: str) -> str:
 def test_walk_home_budget_every_table_and_back(open_page, site_url: str, lang: str) -> None:
     page, _ = open_page()
     goto(page, f"{site_url}{lang}/")
-    cards = page.locator("ul.cards li.card a")
-    assert cards.count() >= 1, f"{lang}/: no budget card (ul.cards li.card a)"
-    budget_card = page.locator(f'ul.cards li.card a[href$="{SLUG}/"]')
-    assert budget_card.count() == 1, f"{lang}/: no card links to the {SLUG} budget"
+    cards = page.locator("ul.cards li.card > a")
+    assert cards.count() >= 2, f"{lang}/: fewer than two region cards (ul.cards li.card > a)"
+    region_card = page.locator(f'ul.cards li.card > a[href$="regions/{REGION}/"]')
+    assert region_card.count() == 1, f"{lang}/: no card links to the region {REGION}"
     with page.expect_navigation() as nav:
-        budget_card.click()
+        region_card.click()
+    region_url = f"{site_url}{lang}/regions/{REGION}/"
+    assert nav.value.status == 200 and page.url == region_url, f"the card led to {page.url} ({nav.value.status})"
+    document = page.locator(f'main a[href$="{SLUG}/"]')
+    assert document.count() == 1, f"{region_url}: no link to the {SLUG} document"
+    with page.expect_navigation() as nav:
+        document.click()
     budget_url = f"{site_url}{lang}/{SLUG}/"
-    assert nav.value.status == 200 and page.url == budget_url, f"the card led to {page.url} ({nav.value.status})"
+    assert nav.value.status == 200 and page.url == budget_url, f"the region led to {page.url} ({nav.value.status})"
 
     links = page.locator("ol.table-list a")
     hrefs = links.evaluate_all("(as) => as.map((a) => a.getAttribute('href'))")
@@ -332,6 +339,31 @@ def test_search_finds_pages_containing_the_query(open_page, site_url: str, tally
     text = page.locator("main").text_content() or ""  # what Pagefind indexed, closed <details> included
     assert query.casefold() in text.casefold(), f"?q={query}: the first result {page.url} does not contain {query!r}"
     assert page.locator("main h1").count() == 1, f"{page.url}: the result page has no h1"
+    assert not monitor.problems(), "\n".join(monitor.problems())
+
+
+# a classification code, a Chinese two-character word and an English word, each printed by several publishers
+ACROSS = [("zh", "2080505"), ("zh", "司法"), ("zh", "公积金"), ("en", "housing")]
+
+
+@pytest.mark.parametrize(("lang", "query"), ACROSS, ids=[q for _, q in ACROSS])
+def test_search_finds_the_query_across_publishers(open_page, site_url: str, built_site: Path, tally: Tally,
+                                                  lang: str, query: str) -> None:
+    page, monitor = open_page()
+    tally.queries += 1
+    goto(page, f"{site_url}{lang}/search/?q={query}")
+    links = page.locator("#search-results li a")
+    paths = [path_of(urljoin(page.url, links.nth(i).get_attribute("href") or ""), site_url)
+             for i in range(links.count())]
+    budgets = {d.name for d in built_site.glob(f"{lang}/*") if (d / "quality").is_dir()}
+
+    def holds_query(path: str) -> bool:  # Pagefind also finds parts of a Chinese word; count whole matches only
+        text = (built_site / path / "index.html").read_text(encoding="utf-8")
+        return query.casefold() in text.casefold()
+
+    datasets = {p.split("/")[1] for p in paths if p.split("/")[1] in budgets and holds_query(p)}
+    assert len(datasets) >= 2, f"?q={query}: results holding it from {sorted(datasets)} only: {paths}"
+    assert holds_query(paths[0]), f"?q={query}: the first result {paths[0]} does not contain it"
     assert not monitor.problems(), "\n".join(monitor.problems())
 
 

@@ -203,7 +203,8 @@ def test_serve_answers_with_the_built_site(default_build, project):
 def test_new_import_and_export_commands(project, tmp_path):
     root = copy_project(tmp_path / "p")
     done = run("--root", str(root), "new", "--template", "xiamen-department-budget", "--department-id", "demo",
-               "--department", "示例局", "--department-en", "Demo Bureau", "--year", "2024")
+               "--department", "示例局", "--department-en", "Demo Bureau", "--year", "2024",
+               "--region", "厦门市", "--region-en", "Xiamen", "--region-id", "xiamen")
     assert done.returncode == 0, done.stderr
     source = REPO / "datasets" / "xiamen-hpf-2024" / "source" / "budget-2024.txt"
     done = run("--root", str(root), "import", str(source), "--into", "datasets/demo-2024")

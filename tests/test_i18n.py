@@ -12,7 +12,6 @@ marked as such, and the test names the page, the element and the text.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import string
@@ -86,7 +85,7 @@ MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\((.*?)\)\s*-?%}(.*?){%-?\s*endmacro", 
 
 # Keys built from data at render time: prefix -> where the rest comes from.
 DYNAMIC = {"figures.", "quality.status.", "prior.items.", "table.note_by_", "compare.status_", "quality.kinds.",
-           "document."}
+           "document.", "codes.scheme_", "codes.caption_", "against.basis_"}
 
 
 def template_sources() -> dict[str, str]:
@@ -129,9 +128,11 @@ def descriptors() -> list[dict]:
 def dynamic_keys() -> dict[str, set[str]]:
     """Every key a dynamic prefix can produce, resolved against the datasets and the descriptor schema."""
     from budgetsite.catalogue import load_catalogue
+    from budgetsite.classified import SCHEMES
     from budgetsite.figures import LineChange, key_figures
     from budgetsite.load import load_budget
     from budgetsite.model import CHECK_STATUSES, Text
+    from budgetsite.outturn import BASES
 
     table_schema = BUDGET_DESCRIPTOR["properties"]["x_tables"]["items"]["properties"]
     statuses = set(CHECK_STATUSES) | set(table_schema["status"]["enum"])
@@ -141,13 +142,10 @@ def dynamic_keys() -> dict[str, set[str]]:
         statuses |= {t["status"] for t in d["x_tables"]}
         note_by |= {t["note"]["by"] for t in d["x_tables"] if "note" in t}
         folder = DATASETS / d["name"]
-        for r in d["resources"]:
-            if r["name"] == "prior-year":
-                with (folder / r["path"]).open(encoding="utf-8", newline="") as f:
-                    prior |= {row["id"] for row in csv.DictReader(f)}
         budget, _ = load_budget(folder, load_catalogue(REPO / "reference"))
         assert budget is not None, f"{d['name']} does not load"
         kf = key_figures(budget)
+        prior |= {p.id for p in kf.prior_year if not p.label.zh}  # a function item is named by its code
         figures |= {s.key for s in (*kf.basic_project, *kf.personnel_public)}
         figures |= {s.key for s in (*kf.by_function, *kf.by_economic) if not s.label.zh}
     assert prior and figures, "no data found for the dynamic keys"
@@ -159,14 +157,17 @@ def dynamic_keys() -> dict[str, set[str]]:
     kinds = set(re.findall(r'judge\(rule\["id"\], "([a-z-]+)"', rules_source))
     assert {"parent-sum", "narrative", "growth"} <= kinds, kinds
     documents = {f"document.{d}.{key}" for d in load_catalogue(REPO / "reference").documents
-                 for key in ("year", "lead", "total", "narrative")}
+                 for key in ("name", "year", "lead", "total", "narrative")}
     return {"compare.status_": {f"compare.status_{s}" for s in line_statuses},
             "document.": documents,
             "quality.kinds.": {f"quality.kinds.{k}" for k in kinds},
             "figures.": {f"figures.{k}" for k in figures},
             "quality.status.": {f"quality.status.{s}" for s in statuses},
             "prior.items.": {f"prior.items.{i}" for i in prior},
-            "table.note_by_": {f"table.note_by_{b}" for b in note_by}}
+            "table.note_by_": {f"table.note_by_{b}" for b in note_by},
+            "codes.scheme_": {f"codes.scheme_{s}" for s in SCHEMES},
+            "codes.caption_": {f"codes.caption_{s}" for s in SCHEMES},
+            "against.basis_": {f"against.basis_{key}" for key in BASES.values()}}
 
 
 def test_template_key_extraction_finds_the_calls():

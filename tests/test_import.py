@@ -32,7 +32,8 @@ CODE_TABLES = ("codes-function", "codes-economic")
 # The errata of the hand-checked budget: (resource, row, field) -> (as printed, corrected).
 ERRATA = {("t05", 6, "code"): ("2080509", "2080506"), ("t03", 8, "code"): ("21014", "21011")}
 NEW = ("new", "--template", "xiamen-department-budget", "--department-id", "demo", "--department", "示例部门",
-       "--department-en", "Demo Department", "--year", "2024", "--region", "厦门市", "--region-en", "Xiamen")
+       "--department-en", "Demo Department", "--year", "2024", "--region", "厦门市", "--region-en", "Xiamen",
+       "--region-id", "xiamen")
 CATALOGUE = load_catalogue((HAND.parent.parent / "reference").resolve())
 
 
@@ -67,7 +68,8 @@ def summary(out: str) -> tuple[int, int]:
 def scaffold(run_cli, root: Path, dept: str = "demo") -> Path:
     """`new` for a demo department (the Xiamen workbook or text is then imported into it)."""
     code, out, err = run_cli(root, "new", "--template", "xiamen-department-budget", "--department-id", dept,
-                             "--department", "示例部门", "--department-en", "Demo Department", "--year", "2024")
+                             "--department", "示例部门", "--department-en", "Demo Department", "--year", "2024",
+                             "--region", "厦门市", "--region-en", "Xiamen", "--region-id", "xiamen")
     assert code == 0, out + err
     return root / "datasets" / f"{dept}-2024"
 
@@ -443,6 +445,7 @@ def test_new_scaffolds_the_standard_folder(project_copy, run_cli):
     assert set(d) >= set(hand) - {"sources", "x_rules"}
     assert d["x_budget"] == {"department_id": "demo", "department": "示例部门", "department_en": "Demo Department",
                              "department_en_status": "proposed", "region": "厦门市", "region_en": "Xiamen",
+                             "region_id": "xiamen",
                              "document": "department-budget", "template": "xiamen-department-budget",
                              "year": 2024, "currency": "CNY", "phase": "budget",
                              "codelists": hand["x_budget"]["codelists"]}
@@ -451,10 +454,12 @@ def test_new_scaffolds_the_standard_folder(project_copy, run_cli):
     assert [t["id"] for t in d["x_tables"]] == [f"t{n:02d}" for n in range(1, 12)]
     assert [(t["kind"], t["number"], t.get("unit")) for t in d["x_tables"]] == [
         (t.kind, t.number, "万元") for t in template.tables]
-    assert {r["name"] for r in d["resources"]} - {"source-notes"} == {r["name"] for r in hand["resources"]} - {
+    own = {"source-notes", "completion"}  # resources the hand-checked Xiamen budget has no need of (completion)
+    assert {r["name"] for r in d["resources"]} - own == {r["name"] for r in hand["resources"]} - {
         "t11a-project", "t11a-indicators", "t11b-project", "t11b-indicators", "source-notes"} | {
         "t11-project", "t11-indicators"}
     assert "source-notes" in {r["name"] for r in d["resources"]}, "a new budget has a place to state source problems"
+    assert "completion" in {r["name"] for r in d["resources"]}, "and to state completion rates (final accounts)"
     for r in d["resources"]:
         schema = json.loads((folder / r["schema"]).read_text(encoding="utf-8"))
         header = (folder / r["path"]).read_bytes().decode("utf-8")
@@ -503,7 +508,8 @@ def test_new_refuses_invalid_input(project_copy, run_cli, change, message):
 def test_new_refuses_an_existing_folder(project_copy, run_cli):
     before = (project_copy / f"datasets/{SLUG}/datapackage.json").read_bytes()
     code, _, err = run_cli(project_copy, "new", "--template", "xiamen-department-budget", "--department-id",
-                           "xiamen-hpf", "--department", "厦门", "--department-en", "Xiamen", "--year", "2024")
+                           "xiamen-hpf", "--department", "厦门", "--department-en", "Xiamen", "--year", "2024",
+                           "--region", "厦门市", "--region-en", "Xiamen", "--region-id", "xiamen")
     assert code == 1 and "already exists: refusing to overwrite it" in err
     assert (project_copy / f"datasets/{SLUG}/datapackage.json").read_bytes() == before
 

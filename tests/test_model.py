@@ -210,7 +210,8 @@ def test_a_stated_source_problem_is_noted_and_a_stale_note_is_an_error(tmp_path)
     root = copy_project(tmp_path / "p", (PLANNING,))
     notes = root / "datasets" / PLANNING / "data" / "source-notes.csv"
     summary, errors, _ = validate(root)
-    assert summary["errors"] == "0" and summary["noted"] == "3" and out_noted(root) == 3
+    # N1-N3 (lines) and N11 (the 95.45% completion rate the narrative states)
+    assert summary["errors"] == "0" and summary["noted"] == "4" and out_noted(root) == 4
     text = notes.read_bytes().decode("utf-8")
     header, *rows = text.splitlines(keepends=True)
     notes.write_bytes((header + "".join(r for r in rows if not r.startswith(("N1,", "N2,", "N3,")))).encode())
@@ -229,3 +230,19 @@ def test_a_stated_source_problem_is_noted_and_a_stale_note_is_an_error(tmp_path)
 def out_noted(root: Path) -> int:
     _, out, _ = invoke_cli(root, "validate")
     return sum(1 for line in out.splitlines() if line.startswith("noted: "))
+
+
+def test_a_quote_inside_another_notes_words_is_named_in_that_mark():
+    """Two notes whose quotes overlap: one mark, both notes linked, no nested links (valid HTML)."""
+    from budgetsite.pages import mark_quotes
+    from budgetsite.views import SourceNoteView
+
+    def note(ident: str, quote: str) -> SourceNoteView:
+        fields = {f: "" for f in SourceNoteView.__dataclass_fields__}
+        return SourceNoteView(**{**fields, "id": ident, "quote": quote})
+
+    html = "<p>年初预算为0万元，完成年初预算的95.89%。其他。</p>"
+    out = str(mark_quotes(html, [note("N1", "完成年初预算的95.89%"), note("N2", "95.89%"), note("N3", "其他")], "q/"))
+    assert out == ('<p>年初预算为0万元，<mark class="source-note"><a href="q/#note-N1">完成年初预算的95.89%</a>'
+                   '<sup>N1</sup><sup><a href="q/#note-N2">N2</a></sup></mark>。'
+                   '<mark class="source-note"><a href="q/#note-N3">其他</a><sup>N3</sup></mark>。</p>')

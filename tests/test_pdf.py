@@ -279,7 +279,9 @@ BAD["encrypted"] = (encrypted_pdf, "it is encrypted with a password")
 def scaffolded(tmp_path, run_cli):
     root = copy_project(tmp_path / "p", ())
     code, _, err = run_cli(root, "new", "--template", "shanghai-department-budget", "--department-id", "demo",
-                           "--department", "示例局", "--department-en", "Demo Bureau", "--year", "2025")
+                           "--department", "示例局", "--department-en", "Demo Bureau", "--year", "2025",
+                           "--region", "上海市普陀区", "--region-en", "Putuo District, Shanghai",
+                           "--region-id", "shanghai-putuo")
     assert code == 0, err
     return root
 

@@ -142,6 +142,7 @@ def real_pages(repo_root: Path):
     from budgetsite import pages
     from budgetsite.catalogue import load_catalogue
     from budgetsite.config import load_config
+    from budgetsite.directory import publishers
     from budgetsite.i18n import UI, load_catalogs
     from budgetsite.validate import validate_all
 
@@ -153,10 +154,10 @@ def real_pages(repo_root: Path):
     from budgetsite.pipeline import summarize
 
     budgets = {r.budget.slug: r.budget for r in results if r.budget}
-    summaries = [summarize(r) for r in results]
-    site_wide = pages.site_pages(summaries, ui)
-    departments = [p for d in pages.departments(summaries) for p in pages.department_pages(d, budgets.__getitem__,
-                                                                                              ui)]
+    summaries = [summarize(r, catalogue) for r in results]
+    site_wide = pages.site_pages(summaries, ui, catalogue)
+    departments = [p for d in publishers(summaries, pages.kind_order(catalogue))
+                   for p in pages.department_pages(d, budgets.__getitem__, ui, catalogue)]
     return site_wide + departments + [p for r in results for p in pages.budget_pages(r, EPOCH, SITE, catalogue, ui)]
 
 

@@ -36,10 +36,13 @@ SUPPORT = (("codes-function", "codes", "支出功能分类科目（本预算所�
 SUPPORT_AFTER = (("errata", "errata", "勘误", "Errata"),
                  ("narrative-figures", "narrative-figures", "说明文字中的数字", "Figures stated in the narrative"),
                  ("prior-year", "prior-year", "上年比较", "Comparison with the previous year"),
+                 ("completion", "completion", "预算完成情况", "Completion of the budget, as stated"),
                  ("translations", "translations", "表格文字英译（非官方）",
                   "English translations of table text (unofficial)"),
                  ("source-notes", "source-notes", "原文问题说明", "Problems of the source, stated"))
 PEOPLE_WRITE = tuple(name for name, *_ in SUPPORT_AFTER)
+# What the statements reader (statements.py) writes from narrative/zh.md when the source is a PDF.
+STATEMENTS = ("narrative-figures", "prior-year", "completion")
 
 
 def support_schema(reference: Path, name: str) -> dict[str, Any]:

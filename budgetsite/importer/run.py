@@ -348,7 +348,7 @@ def import_document(source: Path, folder: Path, reference: Path, unit: str | Non
     narrative = to_markdown(doc.narrative) if doc.narrative else None
     written = write_atomically(folder, lambda work: write_import(work, source, doc, tables, codes, narrative,
                                                                  reference, catalogue))
-    notes = cover_notes + list(doc.messages) + publisher_notes(doc, tables) + corrected + more
+    notes = cover_notes + list(doc.messages) + publisher_notes(doc, tables) + corrected + more + list(written.notes)
     if narrative is not None:
         first, last = doc.narrative[0].start, doc.narrative[-1].start
         where = "pages" if doc.kind == "pdf" else "lines"

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..catalogue import Catalogue
 from ..paths import is_safe_relative_path
-from .model import Document, ParsedTable
+from .model import Document, Message, ParsedTable
 from .package import (
     PEOPLE_WRITE,
     SUPPORT,
@@ -29,6 +29,7 @@ from .package import (
     write_descriptor,
     write_json,
 )
+from .statements import refresh
 
 SOURCE_DESCRIPTIONS = {
     "text": ("源PDF经文本提取后的全文，制表符分隔表格列。",
@@ -45,6 +46,7 @@ SUFFIXES = {"text": ".txt", "xlsx": ".xlsx", "pdf": ".pdf"}
 class Written:
     source: str  # path of the copied source inside the folder
     sha256: str
+    notes: tuple[Message, ...] = ()  # what the statements reader could not link (statements.py)
 
 
 def csv_text(fields: list[str], rows: tuple[dict[str, str], ...]) -> str:
@@ -202,5 +204,8 @@ def write_import(folder: Path, source: Path, doc: Document, tables: list[ParsedT
     descriptor["resources"] = [resource_entry(r) for r in before] + \
         [resource_entry(r) for _, resources in specs for r in resources] + [resource_entry(r) for r in after] + custom
     write_descriptor(folder, descriptor)
-    return Written(rel, digest)
+    notes: tuple[Message, ...] = ()
+    if doc.kind == "pdf" and narrative is not None:  # narrative/zh.md is the PDF's text: read what it states
+        notes = tuple(refresh(folder, reference).messages)
+    return Written(rel, digest, notes)
 
