@@ -4,7 +4,10 @@ tables, errata, narrative figures, prior year, translations) with their standard
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,3 +101,13 @@ def write_json(path: Path, data: object) -> None:
 
 def write_descriptor(folder: Path, descriptor: dict[str, Any]) -> None:
     write_json(folder / DESCRIPTOR, descriptor)
+
+
+def csv_text(fields: list[str], rows: Iterable[dict[str, str]]) -> str:
+    """A resource's CSV as the datasets keep it: a header, CRLF line ends, a blank for a missing field."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([row.get(f, "") for f in fields])
+    return out.getvalue()

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Message
+from .package import csv_text
 
 ORIGIN = "narrative/zh.md"
 FIGURE = re.compile(r"(?P<printed>\d[\d,]*(?:\.\d+)?)(?P<unit>万元|元|%)")
@@ -487,14 +488,6 @@ def folder_tables(folder: Path) -> list[Table]:
         out.append(Table(str(t.get("id", "")), str(t.get("kind", "")), name, rows))
     return out
 
-
-def csv_text(fields: list[str], rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow([row.get(f, "") for f in fields])
-    return out.getvalue()
 
 
 def rows_of(statements: Statements) -> dict[str, list[dict[str, str]]]:

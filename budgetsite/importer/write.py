@@ -4,9 +4,7 @@ descriptor's x_tables, resources, x_source and sources. Nothing outside the fold
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from .package import (
     SUPPORT,
     SUPPORT_AFTER,
     ResourceSpec,
+    csv_text,
     read_descriptor,
     resource_entry,
     support,
@@ -48,14 +47,6 @@ class Written:
     sha256: str
     notes: tuple[Message, ...] = ()  # what the statements reader could not link (statements.py)
 
-
-def csv_text(fields: list[str], rows: tuple[dict[str, str], ...]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow([row.get(f, "") for f in fields])
-    return out.getvalue()
 
 
 def copy_source(source: Path, folder: Path, year: int, kind: str, previous: str, document: str) -> tuple[str, str]:
