@@ -6,7 +6,10 @@
 For each corpus size: generate it (bench/generate.py), then time a cold build, a rebuild with no change
 and a rebuild after one budget changed, each in its own process, and print per stage: wall time (CPU
 seconds summed over worker processes for per-budget stages), the peak memory of the largest process, and
-output bytes per budget. The figures are printed, never asserted: targets are checked by reading them.
+output bytes per budget. When `hugo` is installed (`apt-get install hugo`), the peer follows each cold
+build (bench/peer.py): Hugo renders as many bilingual table pages as our build wrote and Pagefind indexes
+them, and the ratio of our cold build to theirs is printed next to our figures. The figures are printed,
+never asserted: targets are checked by reading them.
 """
 
 from __future__ import annotations
@@ -21,11 +24,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import peer  # noqa: E402
 from bench.generate import generate, touch_one  # noqa: E402
+
+PEER_SKIPPED = ("peer comparison skipped: hugo is not installed (apt-get install hugo; Pagefind comes with the "
+                "project's Python dependencies)")
 
 MEASURE = """
 import resource, subprocess, sys, time
@@ -39,7 +47,7 @@ print(f"bench: wall {wall:.3f} peak_kb {peak} status {done.returncode}")
 """
 
 
-def measured(args: list[str]) -> dict[str, object]:
+def measured(args: list[str]) -> dict[str, Any]:
     """Run a command in a fresh process tree; wall time, the largest process's peak RSS, its timings."""
     out = subprocess.run([sys.executable, "-c", MEASURE, *args], capture_output=True, text=True, cwd=REPO)
     lines = out.stdout.splitlines()
@@ -68,7 +76,7 @@ def build_command(project: Path, workers: int | None) -> list[str]:
     return cmd + (["--workers", str(workers)] if workers else [])
 
 
-def run_size(budgets: int, workers: int | None, keep: Path | None) -> dict[str, object]:
+def run_size(budgets: int, workers: int | None, keep: Path | None, hugo: str | None) -> dict[str, Any]:
     base = keep or Path(tempfile.mkdtemp(prefix=f"bench-{budgets}-"))
     project = base / f"corpus-{budgets}"
     if project.exists():
@@ -81,10 +89,14 @@ def run_size(budgets: int, workers: int | None, keep: Path | None) -> dict[str, 
     site = project / "site"
     total = tree_bytes(site)
     search = tree_bytes(site / "pagefind")
+    pages = peer.our_pages(site)
+    against = peer.run(project, pages, base / f"peer-{budgets}", hugo) if hugo else None
     nochange = measured(build_command(project, workers))
     touch_one(project, folders[len(folders) // 2].name)
     one = measured(build_command(project, workers))
     result = {"budgets": budgets, "generate_s": generated, "cold": cold, "no_change": nochange, "one_changed": one,
+              "pages": pages, "peer": against,
+              "ours_over_peer": cold["wall"] / against["together_s"] if against else None,
               "bytes_per_budget": total / budgets, "search_bytes_per_budget": search / budgets,
               "data_and_pages_bytes_per_budget": (total - search) / budgets}
     if keep is None:
@@ -92,7 +104,7 @@ def run_size(budgets: int, workers: int | None, keep: Path | None) -> dict[str, 
     return result
 
 
-def report(r: dict[str, object]) -> None:
+def report(r: dict[str, Any]) -> None:
     n = r["budgets"]
     print(f"\n== {n} budgets (generated in {r['generate_s']:.1f} s) ==")
     for label in ("cold", "no_change", "one_changed"):
@@ -108,6 +120,22 @@ def report(r: dict[str, object]) -> None:
     print(f"output per budget: {r['bytes_per_budget'] / 1024:.0f} KB in all, "
           f"{r['data_and_pages_bytes_per_budget'] / 1024:.0f} KB pages and downloads, "
           f"{r['search_bytes_per_budget'] / 1024:.0f} KB search index")
+    if r["peer"]:
+        report_peer(r)
+
+
+def report_peer(r: dict[str, Any]) -> None:
+    """Our cold build next to Hugo + Pagefind on the same number of pages."""
+    p, ours, pages = r["peer"], r["cold"]["wall"], r["pages"]
+    print(f"against Hugo + Pagefind, same run, {pages} pages each ({' '.join(p['hugo_version'].split()[:2])}, "
+          f"{p['pagefind_version']}):")
+    print(f"  {'ours, cold build':34} {ours:8.2f} s   {ours / pages * 1000:8.2f} ms per page")
+    print(f"  {'Hugo, cold':34} {p['hugo_s']:8.2f} s   {p['hugo_s'] / pages * 1000:8.2f} ms per page   "
+          f"peak {p['hugo_peak_mb']:.0f} MB")
+    print(f"  {'Pagefind, one run':34} {p['pagefind_s']:8.2f} s   {p['pagefind_s'] / pages * 1000:8.2f} ms per page   "
+          f"peak {p['pagefind_peak_mb']:.0f} MB")
+    print(f"  {'Hugo + Pagefind':34} {p['together_s']:8.2f} s   {p['ms_per_page']:8.2f} ms per page")
+    print(f"  ratio ours / peer (cold): x{r['ours_over_peer']:.2f} (target: x2.00 or less)")
 
 
 def main() -> int:
@@ -116,12 +144,16 @@ def main() -> int:
     ap.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     ap.add_argument("--keep", type=Path, help="keep the generated corpora and sites in this folder")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--no-peer", action="store_true", help="do not compare with Hugo + Pagefind even if installed")
     args = ap.parse_args()
+    hugo = None if args.no_peer else shutil.which("hugo")
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"memory {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
+    if not hugo:
+        print("peer comparison skipped (--no-peer)" if args.no_peer else PEER_SKIPPED)
     results = []
     for size in (int(s) for s in args.budgets.split(",")):
-        results.append(run_size(size, args.workers, args.keep))
+        results.append(run_size(size, args.workers, args.keep, hugo))
         report(results[-1])
     if len(results) > 1:
         a, b = results[0], results[-1]
