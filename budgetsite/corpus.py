@@ -178,7 +178,7 @@ def xlsx_bytes(rows: list[AmountRow], title: str, epoch: int) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     book.set_properties({"title": title, "created": build_time(epoch)})
     header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
