@@ -18,16 +18,7 @@ from .model import UNITS, Amount, BudgetSummary, Text
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One figure of one document as printed: its value, unit and places."""
-
-    value: Decimal
-    unit: str
-    places: int
-
-
-def common_unit(figures: Iterable[Figure]) -> tuple[str, int]:
+def common_unit(figures: Iterable[Amount]) -> tuple[str, int]:
     """The unit to show figures in, and the places that show each of them exactly."""
     items = list(figures)
     if not items:
@@ -42,7 +33,7 @@ def exponent(factor: int) -> int:
     return len(str(factor)) - 1
 
 
-def convert(f: Figure, unit: str) -> Decimal:
+def convert(f: Amount, unit: str) -> Decimal:
     return f.value * UNITS[f.unit] / UNITS[unit]
 
 
@@ -79,37 +70,42 @@ def of_shares(documents: tuple[BudgetSummary, ...], pick: Callable[[KeyFigures],
     """A matrix of one kind of shares of each document (its function classes, ...): every key any of them
     prints, largest total first (or in the order of `keys`)."""
     shares = [pick(d.figures) if d.figures is not None else None for d in documents]
-    figures = [Figure(s.value, sh.unit, sh.places) for sh in shares if sh for s in sh]
-    if not figures:
-        return Matrix(documents, (), "元", 2)
-    unit, places = common_unit(figures)
-    table: dict[str, dict[int, Decimal]] = {}
+    found: dict[str, list[Amount | None]] = {}
     labels: dict[str, Text] = {}
     for i, sh in enumerate(shares):
-        if not sh:
+        if sh is None:
             continue
         for s in sh:
-            table.setdefault(s.key, {})[i] = convert(Figure(s.value, sh.unit, sh.places), unit)
+            found.setdefault(s.key, [None] * len(documents))[i] = Amount(s.value, sh.unit, sh.places)
             if s.label.zh and s.key not in labels:
                 labels[s.key] = s.label
-    order = list(keys) if keys else sorted(table, key=lambda k: (-sum(table[k].values(), ZERO), k))
-    lines = tuple(Line(k, labels.get(k, Text("")), tuple(table[k].get(i) if shares[i] else None
-                                                            for i in range(len(documents))))
-                  for k in order if k in table)
-    return Matrix(documents, lines, unit, places)
+    matrix = of_figures(documents, found, labels)
+
+    def size(line: Line) -> tuple[Decimal, str]:
+        return -sum((v for v in line.values if v is not None), ZERO), line.key
+
+    ordered = sorted(matrix.lines, key=size) if not keys else \
+        [line for k in keys for line in matrix.lines if line.key == k]
+    return Matrix(documents, tuple(ordered), matrix.unit, matrix.places)
 
 
 def of_amounts(documents: tuple[BudgetSummary, ...], figures: dict[str, Callable[[KeyFigures], Amount | None]]
                ) -> Matrix:
     """A matrix of single figures of each document (its total, its 机关运行经费), one line per figure."""
-    found = {key: [pick(d.figures) if d.figures is not None else None for d in documents]
-             for key, pick in figures.items()}
-    present = [Figure(a.value, a.unit, a.places) for amounts in found.values() for a in amounts if a is not None]
+    return of_figures(documents, {key: [pick(d.figures) if d.figures is not None else None for d in documents]
+                                  for key, pick in figures.items()})
+
+
+def of_figures(documents: tuple[BudgetSummary, ...], found: dict[str, list[Amount | None]],
+               labels: dict[str, Text] | None = None) -> Matrix:
+    """A matrix of figures as printed, one list per line (an entry per document, None where it prints none),
+    converted exactly into their common unit; a line no document prints is left out."""
+    present = [a for amounts in found.values() for a in amounts if a is not None]
     if not present:
         return Matrix(documents, (), "元", 2)
     unit, places = common_unit(present)
-    lines = tuple(Line(key, Text(""), tuple(convert(Figure(a.value, a.unit, a.places), unit) if a else None
-                                            for a in amounts))
+    lines = tuple(Line(key, (labels or {}).get(key, Text("")),
+                       tuple(None if a is None else convert(a, unit) for a in amounts))
                   for key, amounts in found.items() if any(a is not None for a in amounts))
     return Matrix(documents, lines, unit, places)
 
@@ -126,8 +122,7 @@ def one_unit(matrices: dict[str, Matrix]) -> dict[str, Matrix]:
     shown = [m for m in matrices.values() if m]
     if not shown:
         return matrices
-    unit = min({m.unit for m in shown}, key=lambda u: UNITS[u])
-    places = max(max(m.places - exponent(UNITS[m.unit] // UNITS[unit]), 0) for m in shown)
+    unit, places = common_unit(Amount(ZERO, m.unit, m.places) for m in shown)
     return {key: in_unit(m, unit, places) if m else m for key, m in matrices.items()}
 
 

@@ -8,12 +8,12 @@ built from those alone, never from the full budgets.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .across import Figure, Line, Matrix, common_unit, convert
+from .across import Matrix, of_figures
 from .catalogue import Catalogue
 from .figures import BY_ECONOMIC, BY_FUNCTION
-from .model import Budget, BudgetSummary, CodedLine, Resource, Table, Text, code_level
+from .model import Amount, Budget, BudgetSummary, CodedLine, Resource, Table, Text, code_level
 from .refs import amount, as_text
 
 SCHEMES = ("function", "economic")
@@ -119,8 +119,8 @@ def codes(summaries: Iterable[BudgetSummary], order: dict[str, int]) -> dict[tup
         parent = parent_of(code)
         if (scheme, parent) in out:
             children.setdefault((scheme, parent), []).append(code)
-    return {key: Code(c.scheme, c.code, c.name, c.uses, parent_of(c.code) if (c.scheme, parent_of(c.code)) in out
-                      else "", tuple(sorted(children.get(key, ())))) for key, c in sorted(out.items())}
+    return {key: replace(c, parent=parent_of(c.code) if (c.scheme, parent_of(c.code)) in out else "",
+                         children=tuple(sorted(children.get(key, ())))) for key, c in sorted(out.items())}
 
 
 @dataclass(frozen=True)
@@ -152,11 +152,5 @@ def code_sections(code: Code, catalogue: Catalogue) -> tuple[CodeSection, ...]:
 
 def line_matrix(code: str, shown: list[tuple[Use, CodedLine]]) -> Matrix:
     """Each publisher's amount of one code, in one unit (exact); a blank cell stays empty."""
-    documents = tuple(u.budget for u, _ in shown)
-    figures = [Figure(line.value, line.unit, line.places) for _, line in shown if line.value is not None]
-    if not figures:
-        return Matrix(documents, (), "元", 2)
-    unit, places = common_unit(figures)
-    values = tuple(None if line.value is None else convert(Figure(line.value, line.unit, line.places), unit)
-                   for _, line in shown)
-    return Matrix(documents, (Line(code, Text(""), values),), unit, places)
+    return of_figures(tuple(u.budget for u, _ in shown), {code: [
+        None if line.value is None else Amount(line.value, line.unit, line.places) for _, line in shown]})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import UNITS, Amount, Budget, Field, Resource, Text, code_level
+from .model import UNITS, Amount, Budget, Field, Resource, Text, code_label, code_level
 from .refs import RefError, amount, as_text, parse_sum, resolve
 from .rulebook import NotApplicable, resolve_expression, table_of_kind
 from .rules import round_pct
@@ -175,8 +175,7 @@ def prior_years(budget: Budget) -> tuple[PriorYear, ...]:
         if pct and r.get("direction") == "减少":
             pct = -pct
         code = ident.removeprefix(ITEM) if ident.startswith(ITEM) else ""
-        label = Text(f"{code} {names[code].zh}", f"{code} {names[code].en}" if names[code].en else "") \
-            if code in names else Text(code) if code else Text("")
+        label = code_label(code, names[code]) if code in names else Text(code)
         out.append(PriorYear(ident, str(fig["quote"]), int(str(r["source_line"])), this_year, change, pct,
                              stated if stated is not None else this_year - change, str(r["statement"] or ""),
                              str(fig["unit"]), label, stated is not None))

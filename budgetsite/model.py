@@ -176,6 +176,12 @@ def code_level(code: str) -> int:
     return {3: 0, 5: 1, 7: 2}.get(len(code), 0)
 
 
+def code_label(code: str, name: Text) -> Text:
+    """A code with its name ("2040601 行政运行"); no English where the name has none, so that the page shows the
+    Chinese as Chinese."""
+    return Text(f"{code} {name.zh}", f"{code} {name.en}" if name.en else "")
+
+
 def row_number(row: dict[str, Value], index: int) -> int:
     """The row's number as errata and messages use it: its `row` field, else its position (1-based)."""
     value = row.get("row")

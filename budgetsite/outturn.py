@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .model import Budget, Check, Field, Resource, Text, Value
 from .refs import amount, as_text
-from .rules import round_pct
+from .rules import completion_rate
 
 BUDGET, FINAL = "_budget", "_final"
 # How the printed titles of the two columns of a pair end (Chinese as printed, English from the term base).
@@ -39,9 +39,7 @@ class PlanActual:
     @property
     def rate(self) -> Decimal | None:
         """The completion rate in %, computed; None without both figures or against a zero budget."""
-        if self.budget is None or self.final is None or not self.budget:
-            return None
-        return round_pct(self.final / self.budget * 100)
+        return completion_rate(self.final, self.budget)
 
 
 def stem(title: Text) -> Text:
@@ -106,9 +104,8 @@ class StatedCompletion:
 
     @property
     def computed(self) -> Decimal | None:
-        if self.budget is None or self.final is None or not self.budget:
-            return None
-        return round_pct(self.final / self.budget * 100)
+        """The rate the statement's own figures give (what the rule `completion` checks the stated one against)."""
+        return completion_rate(self.final, self.budget)
 
 
 def stated_completion(budget: Budget, checks: Iterable[Check]) -> tuple[StatedCompletion, ...]:

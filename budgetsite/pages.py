@@ -10,7 +10,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from . import charts, urls
-from .across import group_figures
+from .across import common_unit, convert, group_figures
 from .catalogue import Catalogue
 from .classified import SCHEMES, Code, code_sections, coded_scheme, codes
 from .directory import Group, Publisher, regions
@@ -18,7 +18,7 @@ from .english import translated
 from .figures import BY_ECONOMIC, BY_FUNCTION, compare, key_figures
 from .i18n import UI
 from .metadata import dataset_jsonld
-from .model import UNITS, Amount, Budget, BudgetSummary, Table, Text, ValidationResult
+from .model import Amount, Budget, BudgetSummary, Table, Text, ValidationResult, code_label
 from .outturn import StatedCompletion, plan_actual, stated_completion
 from .render import Page, markdown_html
 from .views import Labels, SourceNoteView, check_views, resource_view, source_notes, table_checks
@@ -153,7 +153,7 @@ def subject_label(labels: Labels, budget: Budget, statement: StatedCompletion) -
     """What a completion statement is about: its code's name where it names a code, else its words as printed."""
     if statement.code:
         name = labels.name(statement.code, budget.code_names().get(statement.code, Text(statement.subject)).zh)
-        return Text(f"{statement.code} {name.zh}", f"{statement.code} {name.en}" if name.en else "")
+        return code_label(statement.code, name)
     label = labels.text(statement.subject)
     if not label.en and statement.subject in labels.terms.terms:
         return Text(statement.subject, labels.terms.en(statement.subject, "completion statement"))
@@ -183,10 +183,8 @@ class Totals:
 
 def totals_of(summaries: list[BudgetSummary]) -> Totals:
     amounts: dict[str, Amount] = {b.slug: b.total for b in summaries if b.total is not None}
-    units = {a.unit for a in amounts.values()}
-    unit = units.pop() if len(units) == 1 else "元"
-    places = max((a.places for a in amounts.values() if a.unit == unit), default=2)
-    return Totals(unit, places, {s: a.value * UNITS[a.unit] / UNITS[unit] for s, a in amounts.items()})
+    unit, places = common_unit(amounts.values())
+    return Totals(unit, places, {s: convert(a, unit) for s, a in amounts.items()})
 
 
 def kind_order(catalogue: Catalogue) -> dict[str, int]:

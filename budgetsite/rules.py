@@ -398,6 +398,13 @@ def round_pct(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def completion_rate(final: Decimal | None, budget: Decimal | None) -> Decimal | None:
+    """final / budget in %, rounded half up to 0.01%; None without both figures or against a zero budget."""
+    if final is None or not budget:
+        return None
+    return round_pct(final / budget * 100)
+
+
 def unjudgeable(rule_id: str, kind: str, left: Term, budget: Budget, message: str) -> Iterator[Result]:
     """A stated rate that cannot be checked because its base is zero: a failing check (so that a source note can
     state it) and the error that says why."""
@@ -463,7 +470,7 @@ def rule_completion(budget: Budget, rule: dict[str, Any], state: dict[str, Any])
                                    f"({row['budget']}) is zero")
             continue
         unit = common_unit([budget_term, final_term])
-        computed = round_pct(final_term.value_in(unit) / budget_term.value_in(unit) * 100)
+        computed = completion_rate(final_term.value_in(unit), budget_term.value_in(unit))
         right = [Term(None, computed, PERCENT, 2, label=f"{row['final']} / {row['budget']} x 100")]
         yield from emit(judge(rule["id"], "completion", left, right, budget), budget,
                         f"stated completion rate differs from {row['final']} / {row['budget']} ({row['basis']})")
