@@ -105,7 +105,10 @@ def combine(*parts: str) -> str:
 
 
 class ResultStore:
-    """Validation results pickled under `folder`, one file per content key."""
+    """Validation results pickled under `folder`, one file per content key and kind: the full result, the brief
+    (what site-wide work needs) and the budget's share of the corpus-wide tables."""
+
+    KINDS = ("result", "brief", "part")
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -115,7 +118,7 @@ class ResultStore:
         return self.folder / f"{key}.{kind}.pickle"
 
     def has(self, key: str) -> bool:
-        return self.path(key).is_file() and self.path(key, "brief").is_file()
+        return all(self.path(key, kind).is_file() for kind in self.KINDS)
 
     def load(self, key: str) -> ValidationResult:
         return self._read(self.path(key))
@@ -125,8 +128,11 @@ class ResultStore:
         without unpickling every budget's rows and checks."""
         return self._read(self.path(key, "brief"))
 
-    def save(self, key: str, result: ValidationResult, brief: Any) -> None:
-        for kind, value in (("result", result), ("brief", brief)):
+    def load_part(self, key: str) -> Any:
+        return self._read(self.path(key, "part"))
+
+    def save(self, key: str, result: ValidationResult, brief: Any, part: Any) -> None:
+        for kind, value in zip(self.KINDS, (result, brief, part), strict=True):
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)

@@ -2,10 +2,15 @@
 every dataset, for the whole corpus and for each region. Returns bytes only (the pipeline writes them).
 
 Each table is a Frictionless data package (`datapackage.json` beside `amounts.csv`, with an inline Table
-Schema), plus the same rows as one XLSX workbook. The amount is given twice: exactly as the dataset's CSV
-writes it, in its table's unit, and converted exactly to 元 (no rounding, never an exponent). Rows come in a
-fixed order (dataset, its tables in printed order, their rows, the columns in schema order) and the files
-carry no build-dependent bytes but the build epoch, so equal input gives equal bytes.
+Schema). The amount is given twice: exactly as the dataset's CSV writes it, in its table's unit, and converted
+exactly to 元 (no rounding, never an exponent). Rows come in a fixed order (dataset, its tables in printed
+order, their rows, the columns in schema order) and the files carry no build-dependent bytes but the build
+epoch, so equal input gives equal bytes.
+
+Each budget's rows are made once, when it is validated (`budget_part`), and kept with its result; a build
+joins the parts, so it never loads every budget again to write these files. There is no corpus-wide workbook:
+a sheet holds at most 1,048,576 rows, which a few thousand documents exceed, and writing one cost more than
+all other site-wide work together (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -15,13 +20,13 @@ import io
 import json
 import posixpath
 from collections.abc import Iterable, Iterator
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import urls
 from .catalogue import Catalogue
-from .export import XLSX_NUMBER_FORMAT, build_time, guard
+from .export import build_time
 from .model import UNITS, Budget, Field, Table, Text
 
 NAME = "budget-amounts"
@@ -33,9 +38,8 @@ CODE_FIELDS = ("code", "function_code")
 AMOUNT_PATTERN = r"-?(0|[1-9]\d*)(\.\d+)?"
 
 
-@dataclass(frozen=True)
-class AmountRow:
-    """One amount cell, with everything that says what it is."""
+class AmountRow(NamedTuple):
+    """One amount cell, with everything that says what it is (a tuple: the CSV writer takes it as it is)."""
 
     dataset: str
     publisher: str
@@ -104,7 +108,7 @@ SCHEMA_FIELDS: dict[str, tuple[str, str, str, str, str, dict[str, Any]]] = {
     "amount_yuan": ("number", "金额（元）", "Amount in yuan", "金额换算为元，精确换算，不四舍五入。",
                     "The amount converted exactly to yuan (no rounding).", {"required": True}),
 }
-COLUMNS = tuple(f.name for f in fields(AmountRow))
+COLUMNS = AmountRow._fields
 PRIMARY_KEY = ("dataset", "resource", "row", "column")
 assert tuple(SCHEMA_FIELDS) == COLUMNS
 
@@ -163,45 +167,14 @@ def amount_rows(budget: Budget, catalogue: Catalogue) -> Iterator[AmountRow]:
 
 # --- files ---------------------------------------------------------------------------------------------------
 
-def csv_bytes(rows: Iterable[AmountRow]) -> bytes:
-    """UTF-8 without BOM, LF, a header of field names: the file the data package describes."""
+def csv_lines(rows: Iterable[AmountRow]) -> bytes:
+    """The rows as the CSV file writes them (UTF-8, LF), without the header."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(astuple(r) for r in rows)
+    csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(rows: list[AmountRow], title: str, epoch: int) -> bytes:
-    """One sheet: Chinese titles in row 1, English in row 2 (as the per-table workbooks), then the rows; the
-    amount as printed stays text (exact), the amount in yuan and the year are numbers."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
-    book.set_properties({"title": title, "created": build_time(epoch)})
-    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    number = book.add_format({"num_format": XLSX_NUMBER_FORMAT})
-    sheet = book.add_worksheet(RESOURCE)
-    for col, name in enumerate(COLUMNS):
-        kind, zh, en = SCHEMA_FIELDS[name][:3]
-        sheet.write_string(0, col, zh, header)
-        sheet.write_string(1, col, en, header)
-        sheet.set_column(col, col, 24 if kind == "string" else 14)
-    for r, row in enumerate(rows, start=2):
-        for col, (name, value) in enumerate(zip(COLUMNS, astuple(row), strict=True)):
-            if name == "amount_yuan":
-                sheet.write_number(r, col, float(Decimal(value)), number)
-            elif isinstance(value, int):
-                sheet.write_number(r, col, value)
-            elif name == "amount_as_printed":
-                sheet.write_string(r, col, value)  # digits only (AMOUNT_PATTERN): kept exactly as printed
-            elif value:
-                sheet.write_string(r, col, str(guard(value)))
-    sheet.freeze_panes(2, 0)
-    book.close()
-    return buffer.getvalue()
+HEADER = (",".join(COLUMNS) + "\n").encode("utf-8")  # field names are plain identifiers: nothing to quote
 
 
 def table_schema(catalogue: Catalogue) -> dict[str, Any]:
@@ -227,6 +200,23 @@ class Source:
     title_en: str
     licence: tuple[tuple[str, str], ...]
     rows: int
+
+
+@dataclass(frozen=True)
+class Part:
+    """One budget's share of the amounts tables: who it is, and its rows as CSV lines."""
+
+    source: Source
+    region: tuple[str, str, str] | None  # (id, Chinese name, English name); None outside any region
+    lines: bytes
+
+
+def budget_part(budget: Budget, catalogue: Catalogue) -> Part:
+    rows = list(amount_rows(budget, catalogue))
+    licence = tuple(sorted((k, str(v)) for k, v in budget.licence.items()))
+    source = Source(budget.slug, budget.title.zh, budget.title.en, licence, len(rows))
+    region = (budget.region_id, budget.region.zh, budget.region.en) if budget.region_id else None
+    return Part(source, region, csv_lines(rows))
 
 
 def name_and_title(region_id: str | None = None, region: Text | None = None) -> tuple[str, Text]:
@@ -272,29 +262,20 @@ def json_bytes(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def corpus_files(budgets: Iterable[Budget], catalogue: Catalogue, epoch: int) -> list[tuple[str, bytes]]:
-    """datapackage.json, amounts.csv and amounts.xlsx for the whole corpus and for each region, at their site
-    paths. Budgets may come in any order, one at a time (only their rows are kept)."""
-    rows: dict[str, list[AmountRow]] = {}
-    sources: dict[str, Source] = {}
-    region_of: dict[str, str] = {}
+def corpus_files(parts: Iterable[Part], catalogue: Catalogue, epoch: int) -> list[tuple[str, bytes]]:
+    """datapackage.json and amounts.csv for the whole corpus and for each region, at their site paths; parts
+    may come in any order."""
+    chosen = sorted(parts, key=lambda p: p.source.slug)
     regions: dict[str, tuple[str, str, str]] = {}
-    for b in budgets:
-        rows[b.slug] = list(amount_rows(b, catalogue))
-        licence = tuple(sorted((k, str(v)) for k, v in b.licence.items()))
-        sources[b.slug] = Source(b.slug, b.title.zh, b.title.en, licence, len(rows[b.slug]))
-        region_of[b.slug] = b.region_id
-        if b.region_id:
-            regions.setdefault(b.region_id, (b.region_id, b.region.zh, b.region.en))
-    groups: list[tuple[tuple[str, str, str] | None, list[str]]] = [(None, sorted(rows))]
-    groups += [(regions[r], sorted(s for s in rows if region_of[s] == r)) for r in sorted(regions)]
+    for p in chosen:
+        if p.region:
+            regions.setdefault(p.region[0], p.region)
+    groups = [(None, chosen)] + [(regions[r], [p for p in chosen if p.region and p.region[0] == r])
+                                 for r in sorted(regions)]
     out: list[tuple[str, bytes]] = []
-    for region, slugs in groups:
+    for region, members in groups:
         region_id = region[0] if region else None
-        chosen = [r for s in slugs for r in rows[s]]
-        data = csv_bytes(chosen)
-        descriptor = package([sources[s] for s in slugs], region, catalogue, epoch, len(data))
-        out += [(urls.corpus_package(region_id), json_bytes(descriptor)), (urls.corpus_csv(region_id), data),
-                (urls.corpus_xlsx(region_id), xlsx_bytes(chosen, descriptor["title"], epoch))]
+        data = HEADER + b"".join(p.lines for p in members)
+        descriptor = package([p.source for p in members], region, catalogue, epoch, len(data))
+        out += [(urls.corpus_package(region_id), json_bytes(descriptor)), (urls.corpus_csv(region_id), data)]
     return out
-

@@ -152,8 +152,7 @@ def corpus_datasets(budgets: list[BudgetSummary], abs_: Callable[[str], str], ep
             "dcat:mediaType": FORMATS[kind], "dct:license": licence,
         } for title_, path, kind in (
             ("Data package (datapackage.json)", urls.corpus_package(region_id), "json"),
-            ("Amounts (CSV)", urls.corpus_csv(region_id), "csv"),
-            ("Amounts (XLSX)", urls.corpus_xlsx(region_id), "xlsx"))]
+            ("Amounts (CSV)", urls.corpus_csv(region_id), "csv"))]
         out.append({
             "@id": abs_(urls.corpus_dir(region_id)),
             "@type": "dcat:Dataset",

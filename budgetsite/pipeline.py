@@ -88,9 +88,11 @@ def _validate_into_store(folder: Path, reference_dir: Path, store_dir: Path, key
     result = validate_budget(folder, _REFERENCE["reference"], stats)
     with timed(stats, "store"):
         ok = result.budget is not None and not result.errors
-        summary = summarize(result, load_catalogue(reference_dir.resolve())) if ok else None
+        catalogue = load_catalogue(reference_dir.resolve())
+        summary = summarize(result, catalogue) if ok else None
         brief = Brief(result.dataset, result.findings, len(result.checks), summary)
-        cache.ResultStore(store_dir).save(key, result, brief)
+        part = corpus.budget_part(result.budget, catalogue) if ok and result.budget else None
+        cache.ResultStore(store_dir).save(key, result, brief, part)
     return stats
 
 
@@ -344,20 +346,14 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: 
 
 def write_corpus(writer: SiteWriter, validated: Validated, store: cache.ResultStore, config: SiteConfig,
                  owned: set[str]) -> None:
-    """Every published amount in one table (corpus.py), for the whole corpus and per region; each budget is
-    loaded from the result store in turn, and only its rows are kept."""
+    """Every published amount in one table (corpus.py), for the whole corpus and per region, joined from the
+    parts saved when each budget was validated."""
     reserved = sorted(s.slug for s in validated.summaries if s.slug in urls.RESERVED_DATA_NAMES)
     if reserved:
         raise BuildFailed(f"dataset name(s) {', '.join(reserved)} are reserved for the corpus-wide downloads "
                           f"(data/{urls.CORPUS_ALL}/, data/{urls.CORPUS_REGIONS}/): rename the folder")
-
-    def budgets() -> Iterable[Budget]:
-        for s in sorted(validated.summaries, key=lambda s: s.slug):
-            budget = store.load(validated.keys[s.slug]).budget
-            assert budget is not None
-            yield budget
-
-    files = corpus.corpus_files(budgets(), load_catalogue(config.reference.resolve()), config.build_epoch)
+    parts = (store.load_part(validated.keys[s.slug]) for s in validated.summaries)
+    files = corpus.corpus_files(parts, load_catalogue(config.reference.resolve()), config.build_epoch)
     collisions = sorted({path for path, _ in files} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's files collide with the corpus-wide downloads: {', '.join(collisions[:5])}")

@@ -144,7 +144,6 @@ CORPUS_ALL = "all"
 CORPUS_REGIONS = "regions"
 RESERVED_DATA_NAMES = (CORPUS_ALL, CORPUS_REGIONS)
 CORPUS_CSV = "amounts.csv"
-CORPUS_XLSX = "amounts.xlsx"
 
 
 def corpus_dir(region_id: str | None = None) -> str:
@@ -159,9 +158,6 @@ def corpus_package(region_id: str | None = None) -> str:
 def corpus_csv(region_id: str | None = None) -> str:
     return corpus_dir(region_id) + CORPUS_CSV
 
-
-def corpus_xlsx(region_id: str | None = None) -> str:
-    return corpus_dir(region_id) + CORPUS_XLSX
 
 
 # --- turning paths into links ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The corpus-wide amounts table (budgetsite/corpus.py): every published amount in one long table, as a
-Frictionless data package (CSV) and one XLSX, for the whole corpus and per region.
+Frictionless data package (CSV), for the whole corpus and per region.
 
 Expected values are read from datasets/ (datapackage.json, schemas, CSV) with the standard library, not from
 budgetsite, so a bug in the build cannot also hide itself in the expectation. The first tests need no site
@@ -95,7 +95,7 @@ def files(catalogue) -> dict[str, bytes]:
             assert budget is not None, [f.format() for f in findings if f.severity == "error"]
             yield budget
 
-    out = corpus.corpus_files(budgets(), catalogue, 1700000000)
+    out = corpus.corpus_files((corpus.budget_part(b, catalogue) for b in budgets()), catalogue, 1700000000)
     assert len({path for path, _ in out}) == len(out)
     return dict(out)
 
@@ -204,12 +204,11 @@ def test_row_codes_and_names_are_as_in_the_dataset(files):
 
 def test_files_are_deterministic_and_at_their_stable_paths(files, catalogue):
     region_ids = sorted(set(regions().values()))
-    assert set(files) == {f(r) for r in [None, *region_ids] for f in (urls.corpus_package, urls.corpus_csv,
-                                                                      urls.corpus_xlsx)}
+    assert set(files) == {f(r) for r in [None, *region_ids] for f in (urls.corpus_package, urls.corpus_csv)}
     assert urls.corpus_csv() == "data/all/amounts.csv"
     assert urls.corpus_package("xiamen") == "data/regions/xiamen/datapackage.json"
-    again = corpus.corpus_files(reversed([load_budget(f, catalogue)[0] for f in discover(DATASETS)]), catalogue,
-                                1700000000)
+    parts = [corpus.budget_part(load_budget(f, catalogue)[0], catalogue) for f in discover(DATASETS)]
+    again = corpus.corpus_files(reversed(parts), catalogue, 1700000000)
     assert dict(again) == files, "input order does not change a byte"
 
 
@@ -276,30 +275,6 @@ def test_built_csv_has_one_row_per_amount_cell(built_site):
         assert len(part) == sum(1 for k in expected if region_of[k[0]] == region_id)
 
 
-def xlsx_rows(path: Path) -> tuple[list[tuple], list[list]]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True)
-    (sheet,) = book.worksheets
-    rows = list(sheet.iter_rows(values_only=True))
-    book.close()
-    return rows[:2], [list(r) for r in rows[2:]]
-
-
-def test_built_xlsx_has_the_same_rows(built_site):
-    for region_id in (None, "xiamen"):
-        rows = read_rows((built_site / urls.corpus_csv(region_id)).read_bytes())
-        header, book = xlsx_rows(built_site / urls.corpus_xlsx(region_id))
-        assert header[0][0] == "数据集" and header[1][0] == "Dataset"
-        assert len(book) == len(rows)
-        for r, cells in zip(rows, book, strict=True):
-            values = dict(zip(r, cells, strict=True))
-            assert values["amount_yuan"] == float(r["amount_yuan"]), key(r)
-            assert values["year"] == int(r["year"]) and values["row"] == int(r["row"])
-            for name in r.keys() - {"amount_yuan", "year", "row"}:
-                assert (values[name] or "") == r[name], (key(r), name)
-
-
 def test_catalog_lists_the_corpus(built_site):
     catalog = json.loads((built_site / urls.CATALOG).read_text(encoding="utf-8"))
     by_id = {d["dct:identifier"]: d for d in catalog["dcat:dataset"]}
@@ -308,13 +283,9 @@ def test_catalog_lists_the_corpus(built_site):
         downloads = {d["dcat:downloadURL"]["@id"]: d["dcat:mediaType"] for d in entry["dcat:distribution"]}
         site = "https://example.org/budget/"
         assert downloads == {site + urls.corpus_package(region_id): "application/json",
-                             site + urls.corpus_csv(region_id): "text/csv",
-                             site + urls.corpus_xlsx(region_id): FORMATS_XLSX}
+                             site + urls.corpus_csv(region_id): "text/csv"}
         for url in downloads:
             assert (built_site / url.removeprefix(site)).is_file(), url
-
-
-FORMATS_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.mark.parametrize("lang", urls.LANGS)
@@ -324,7 +295,7 @@ def test_data_page_links_to_every_corpus_file(built_site, lang):
     section = html[html.index('id="corpus"'):html.index('id="datasets"')]
     hrefs = set(re.findall(r'href="([^"]+)"', section))
     for region_id in (None, *sorted(set(regions().values()))):
-        for path in (urls.corpus_package(region_id), urls.corpus_csv(region_id), urls.corpus_xlsx(region_id)):
+        for path in (urls.corpus_package(region_id), urls.corpus_csv(region_id)):
             assert urls.relative(page, path) in hrefs, f"{page} does not link to {path}"
             assert (built_site / path).is_file()
         assert f"https://example.org/budget/{urls.corpus_dir(region_id)}" in section, "the stable address"
