@@ -146,6 +146,19 @@ def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], conf
         """True where an English page shows Chinese because no translation exists."""
         return lang == "en" and not text.en and has_chinese(text.zh)
 
+    def text(value: Text, cls: str = "") -> Markup:
+        """A bilingual value: on English pages the translation, with the published Chinese beside it. A
+        function, not a macro: pages call it for every row name. Every part is escaped where it is joined."""
+        attr = f' class="{escape(cls)}"' if cls else ""
+        if lang == "en" and value.en:
+            out = f"<span{attr}>{marked_text(value.en)}</span>"
+            if value.zh and value.zh != value.en:
+                out += f' <span class="orig" lang="zh-Hans">{escape(value.zh)}</span>'
+            return Markup(out)  # noqa: S704
+        if needs_zh(value):
+            return Markup(f'<span lang="zh-Hans"{attr}>{escape(value.zh)}</span>')  # noqa: S704
+        return Markup(f"<span{attr}>{escape(value.zh)}</span>")  # noqa: S704
+
     alternates = []  # hreflang needs absolute URLs: left out without a configured site URL
     if config.site_url and ((page.lang and page.alternates) or page.path == urls.ROOT):  # picker: x-default
         for code in urls.LANGS:
@@ -155,7 +168,7 @@ def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], conf
     template = env.get_template(page.template)
     return template.render(
         page=page, lang=lang, html_lang=urls.HTML_LANG[lang], t=t, tr=tr, tx=tx,
-        needs_zh=needs_zh, rel=rel, alternates=alternates, unit=unit,
+        needs_zh=needs_zh, text=text, rel=rel, alternates=alternates, unit=unit,
         canonical=urls.absolute(config.site_url, page.path) if config.site_url else "",
         link=lambda target: urls.link(config.site_url, page.path, target),
         other_lang=urls.other(lang), other_path=urls.swap_lang(page.path, urls.other(lang)),

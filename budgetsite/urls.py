@@ -9,6 +9,7 @@ Downloads are language-neutral, under `data/<dataset>/`, mirroring the data pack
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 LANGS = ("zh", "en")
@@ -169,12 +170,25 @@ def file_of(path: str) -> str:
 
 def relative(from_page: str, to: str) -> str:
     """A relative link from one page path to another path (page or file)."""
-    base = posixpath.dirname(file_of(from_page)) or "."
     target, _, fragment = to.partition("#")
-    rel = posixpath.relpath(target or ".", base)
+    rel = _relative(posixpath.dirname(file_of(from_page)), target)
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(base: str, target: str) -> str:
+    """`target` (a site path: no `.` or `..` parts, a trailing `/` for a folder) from folder `base`; a page
+    links to thousands of others, so this is string work on the parts, remembered, and never posixpath.relpath
+    (which resolves both against the working directory)."""
+    here = base.split("/") if base else []
+    there = target.rstrip("/").split("/") if target.rstrip("/") else []
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
     if target.endswith("/") or target == "":
         rel = "./" if rel == "." else rel + "/"
-    return rel + (f"#{fragment}" if fragment else "")
+    return rel
 
 
 def absolute(site_url: str, path: str) -> str:

@@ -1,7 +1,7 @@
 """Validate stage: frictionless (schema, types, keys) plus the budget's accounting rules. Writes nothing.
 
-Frictionless (frictionless_check.py) runs sequentially per package: its `parallel=True` mode drops custom checks, and the
-identities here are plain Python anyway (frictionless has no package-level hook).
+Frictionless (frictionless_check.py) runs sequentially per package: its `parallel=True` mode drops custom
+checks, and the identities here are plain Python anyway (frictionless has no package-level hook).
 """
 
 from __future__ import annotations
