@@ -39,7 +39,7 @@ from .metadata import dcat_catalog, iso_date
 from .model import UNITS, Budget, BudgetSummary, Finding, ResourceSummary, ValidationResult
 from .pages import budget_pages, department_pages, kind_order, site_pages
 from .render import make_environment, render_page
-from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard
+from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard, shard_count
 from .timing import Stats, timed
 from .timing import merge as merge_stats
 from .validate import load_reference, report_findings, report_json, validate_budget
@@ -288,7 +288,8 @@ def render_units(kind: str, units: list[Unit], previous: dict[str, Any], config:
 class Rendered:
     budgets: dict[str, list[str]]  # slug -> the files of that budget
     departments: dict[str, list[str]]  # department id -> its own pages
-    shards: dict[str, str]  # search shard -> key
+    shards: dict[str, str]  # search shard -> the key of what it indexes
+    shard_count: int  # department shards (search.shard_count)
     keys: dict[str, dict[str, str]]  # "budgets"/"departments" -> name -> the key its files were rendered for
     fresh: list[str]  # HTML files rendered in this run (the link check reads these)
     reused: int  # budgets hard-linked from the previous site
@@ -306,9 +307,11 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     dept_files, fresh_depts = render_units("departments", [
         Unit(d.id, dept_keys[d.id], (config, store.folder, d, validated.keys, staged)) for d in depts],
         previous, config, staged, render_department, workers, stats)
+    count = shard_count(sum(1 for unit in (budgets, dept_files) for paths in unit.values() for p in paths
+                            if p.endswith(".html")))
     shards: dict[str, str] = {}
     for d in depts:
-        shard = search_shard(d.id)
+        shard = search_shard(d.id, count)
         shards[shard] = cache.combine(shards.get(shard, ""), dept_keys[d.id])
     fresh = [f for unit, names in ((budgets, fresh_budgets), (dept_files, fresh_depts)) for name in sorted(names)
              for f in unit[name] if f.endswith(".html")]
@@ -319,8 +322,9 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     with timed(stats, "corpus-wide amounts (wall)"):
         write_corpus(writer, validated, store, config, owned)
     fresh += [p for p in writer.written if p.endswith(".html")]
+    shards[SITE_SHARD] = cache.digest_files(staged, indexed)
     keys = {"budgets": budget_keys, "departments": dept_keys}
-    return Rendered(budgets, dept_files, shards, keys, fresh, len(budgets) - len(fresh_budgets), indexed)
+    return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets), indexed)
 
 
 def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
@@ -377,18 +381,19 @@ def sitemap(files: list[str], config: SiteConfig) -> str:
 def index_shards(config: SiteConfig, validated: Validated, rendered: Rendered, staged: Path,
                  previous: dict[str, Any]) -> str:
     """One Pagefind index per shard of departments, plus one for the site-wide pages. A shard whose pages
-    did not change is carried over; the browser merges the shards when it searches."""
+    did not change is carried over (the site-wide one by the bytes of its pages, rendered every build); the
+    browser merges the shards when it searches."""
     pages: dict[str, list[str]] = {SITE_SHARD: list(rendered.site_wide)}
     dept_of = {s.slug: s.department_id for s in validated.summaries}
     for slug, files in rendered.budgets.items():
-        pages.setdefault(search_shard(dept_of[slug]), []).extend(f for f in files if f.endswith(".html"))
+        pages.setdefault(search_shard(dept_of[slug], rendered.shard_count), []).extend(
+            f for f in files if f.endswith(".html"))
     for dept, files in rendered.departments.items():
-        pages.setdefault(search_shard(dept), []).extend(f for f in files if f.endswith(".html"))
+        pages.setdefault(search_shard(dept, rendered.shard_count), []).extend(f for f in files if f.endswith(".html"))
     done, carried = [], 0
     for shard, files in sorted(pages.items()):
         old = config.output / OUTPUT / shard
-        if shard != SITE_SHARD and previous.get("shards", {}).get(shard) == rendered.shards.get(shard) \
-                and (old / "pagefind.js").is_file():
+        if previous.get("shards", {}).get(shard) == rendered.shards.get(shard) and (old / "pagefind.js").is_file():
             for f in sorted(p for p in old.rglob("*") if p.is_file()):
                 link_or_copy(f, staged / OUTPUT / shard / f.relative_to(old))
             carried += 1

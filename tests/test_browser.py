@@ -14,6 +14,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -364,6 +365,21 @@ def test_search_finds_the_query_across_publishers(open_page, site_url: str, buil
     datasets = {p.split("/")[1] for p in paths if p.split("/")[1] in budgets and holds_query(p)}
     assert len(datasets) >= 2, f"?q={query}: results holding it from {sorted(datasets)} only: {paths}"
     assert holds_query(paths[0]), f"?q={query}: the first result {paths[0]} does not contain it"
+    assert not monitor.problems(), "\n".join(monitor.problems())
+
+
+@pytest.mark.parametrize(("lang", "query"), ACROSS, ids=[q for _, q in ACROSS])
+def test_search_shows_at_most_three_results_of_one_document(open_page, site_url: str, tally: Tally, lang: str,
+                                                            query: str) -> None:
+    page, monitor = open_page()
+    tally.queries += 1
+    goto(page, f"{site_url}{lang}/search/?q={query}")
+    links = page.locator("#search-results li a")
+    paths = [path_of(urljoin(page.url, links.nth(i).get_attribute("href") or ""), site_url)
+             for i in range(links.count())]
+    groups = Counter(p.split("/")[1] for p in paths)
+    assert paths and max(groups.values()) <= 3, f"?q={query}: {groups.most_common(3)}"
+    assert len(paths) == len(set(paths)), f"?q={query}: a page listed twice: {paths}"
     assert not monitor.problems(), "\n".join(monitor.problems())
 
 
