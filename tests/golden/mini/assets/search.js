@@ -25,6 +25,26 @@ function excerpt(html) {
   return p;
 }
 
+// Twenty results, at most three from one document (or from one kind of site page, such as the code pages):
+// a word in a publisher's name is on every page of its documents, and would fill the list on its own.
+const SHOWN = 20;
+const PER_GROUP = 3;
+const CANDIDATES = 80;
+
+function varied(hits, base) {
+  const taken = new Map();
+  const out = [];
+  for (const hit of hits) {
+    const group = hit.url.slice(base.length).split("/")[1] || "";
+    const count = taken.get(group) || 0;
+    if (count < PER_GROUP) {
+      taken.set(group, count + 1);
+      out.push(hit);
+    }
+  }
+  return out.slice(0, SHOWN);
+}
+
 // The index is split into shards (pagefind/<shard>/); the first is loaded, the others merged into it.
 async function run(query) {
   const root = new URL(form.dataset.root, window.location.href);
@@ -35,7 +55,8 @@ async function run(query) {
     await pagefind.mergeIndex(new URL(`pagefind/${shard}/`, root).href, { baseUrl: root.pathname });
   }
   const search = await pagefind.search(query);
-  const hits = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  const ranked = await Promise.all(search.results.slice(0, CANDIDATES).map((r) => r.data()));
+  const hits = varied(ranked, root.pathname);
   results.replaceChildren();
   hits.forEach((hit) => {
     const li = document.createElement("li");
