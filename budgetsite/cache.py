@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Iterator
 from functools import cache
@@ -17,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_file
 from .model import ValidationResult
 
 LIBRARIES = ("frictionless", "jinja2", "markdown", "nh3", "xlsxwriter", "jsonschema")
@@ -55,11 +55,7 @@ class FileHashes:
         cutoff = time.time_ns() - 2_000_000_000
         self.seen = {k: v for k, v in self.seen.items() if v[1] < cutoff}
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(self.seen, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            write_file(self.path, pickle.dumps(self.seen, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def walk(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
@@ -143,10 +139,7 @@ class ResultStore:
 
     def save(self, key: str, result: ValidationResult, brief: Any, part: Any) -> None:
         for kind, value in zip(self.KINDS, (result, brief, part), strict=True):
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path(key, kind))
+            write_file(self.path(key, kind), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     @staticmethod
     def _read(path: Path) -> Any:

@@ -137,6 +137,7 @@ def run_validate(config: SiteConfig, folders: list[Path], strict: bool) -> int:
 def run_build(config: SiteConfig, args: argparse.Namespace) -> int:
     from .load import discover
     from .pipeline import build
+    from .validate import report_findings
 
     config = config.with_overrides(out=args.out, base_path=args.base_path, site_url=args.site_url)
     if not discover(config.datasets):
@@ -145,7 +146,10 @@ def run_build(config: SiteConfig, args: argparse.Namespace) -> int:
         print("note: no site URL configured (--site-url, SITE_URL or site_url in site.toml): canonical links, "
               "hreflang and the sitemap are left out, and metadata links are relative")
     stats: dict[str, float] | None = {} if args.timings else None
-    status = build(config, strict=args.strict, use_cache=not args.no_cache, workers=args.workers, stats=stats)
+    done = build(config, strict=args.strict, use_cache=not args.no_cache, workers=args.workers, stats=stats)
+    report_findings(list(done.findings), done.datasets, done.checks, args.strict)
+    print(done.outcome, file=sys.stderr if done.status else sys.stdout)
+    status = done.status
     for stage, seconds in (stats or {}).items():
         print(f"timing: {stage}: {seconds:.3f} s")
     if status == 0 and args.serve:

@@ -5,54 +5,43 @@ Read top to bottom:
 1. plan: hash every input (datasets, reference data, templates, catalogs, code, settings);
 2. validate: datasets whose hash is new are validated (in a process pool when there are several), the
    others come from the result store; any error stops the build before `site/` is touched;
-3. render into a staging folder beside `site/`: a budget whose inputs did not change since the last build
-   has its files hard-linked from the live site, the others are rendered (in a pool when there are
-   several); site-wide pages (home, indexes, departments, catalog, sitemap) are rendered every time;
+3. render into a staging folder beside `site/` (units.py): a budget or department whose inputs did not
+   change since the last build has its files linked from the live site (incremental.py), the others are
+   rendered in a pool; the site-wide pages and the corpus-wide amounts (sitewide.py) every time;
 4. check the staged tree (links of everything rendered now), index it for search, then swap it in.
 
 A failure at any point leaves the previous `site/` exactly as it was. Nothing holds the whole corpus in
 memory: site-wide pages use small summaries, and each budget's full result is loaded when it is rendered.
+Every file of the new tree is written or linked by one SiteWriter (writer.py).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import tempfile
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cache, corpus, export, urls
+from . import cache, corpus
 from .catalogue import Catalogue, load_catalogue
 from .classified import coded_lines
 from .config import SiteConfig
-from .directory import Publisher, publishers
+from .directory import publishers
 from .figures import key_figures
-from .i18n import UI, Catalog, key_differences, load_catalogs
+from .incremental import Unit, read_manifest, render_units, write_manifest
 from .linkcheck import broken_links
 from .load import discover
-from .metadata import dcat_catalog, iso_date
-from .model import UNITS, Budget, BudgetSummary, Finding, ResourceSummary, ValidationResult
-from .pages import budget_pages, department_pages, kind_order, site_pages
-from .render import make_environment, render_page
+from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
+from .pages import kind_order
+from .pool import run_tasks
 from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard, shard_count
+from .sitewide import write_corpus, write_site_wide
 from .timing import Stats, timed
 from .timing import merge as merge_stats
-from .validate import load_reference, report_findings, report_json, validate_budget
+from .units import BuildFailed, catalogue_of, render_budget, render_department
+from .validate import load_reference, validate_budget
 from .writer import SiteWriter, discard, publish, staging
-
-ASSETS = ("style.css", "search.js", "favicon.svg")
-MANIFEST = "manifest.json"
-POOL_MIN_TASKS = 4  # below this, a process pool costs more than it saves
-
-
-class BuildFailed(Exception):
-    pass
-
 
 # --- 1. plan ---------------------------------------------------------------------------------------------
 
@@ -106,13 +95,6 @@ class Brief:
     summary: BudgetSummary | None  # None when the dataset did not validate
 
 
-def run_tasks(function: Callable[..., Any], tasks: list[tuple[Any, ...]], workers: int) -> list[Any]:
-    if len(tasks) < POOL_MIN_TASKS or workers < 2:
-        return [function(*task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, *zip(*tasks, strict=True), chunksize=max(1, len(tasks) // (workers * 8))))
-
-
 def summarize(result: ValidationResult, catalogue: Catalogue) -> BudgetSummary:
     b = result.budget
     assert b is not None
@@ -153,136 +135,7 @@ def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, wor
     return Validated(findings, checks, summaries, keys)
 
 
-def report(validated: Validated, datasets: int, strict: bool) -> int:
-    return report_findings(validated.findings, datasets, validated.checks, strict)
-
-
 # --- 3. render -------------------------------------------------------------------------------------------
-
-_ENV: dict[tuple[str, str], tuple[Any, dict[str, Catalog]]] = {}
-
-
-def environment(config: SiteConfig) -> tuple[Any, dict[str, Catalog]]:
-    """One Jinja environment and catalog set per process (workers build their own once)."""
-    key = (str(config.templates), str(config.i18n))
-    if key not in _ENV:
-        catalogs = load_catalogs(config.i18n, urls.LANGS)
-        missing = key_differences(catalogs)
-        if missing:
-            raise BuildFailed("UI string catalogs differ: " + "; ".join(
-                f"i18n/{lang}.toml lacks {', '.join(sorted(keys))}" for lang, keys in sorted(missing.items())))
-        _ENV[key] = (make_environment(config.templates), catalogs)
-    return _ENV[key]
-
-
-def ui(config: SiteConfig) -> UI:
-    return UI(environment(config)[1])
-
-
-def write_pages(writer: SiteWriter, pages: Iterable[Any], config: SiteConfig) -> None:
-    env, catalogs = environment(config)
-    for page in pages:
-        writer.write_text(urls.file_of(page.path), render_page(env, page, catalogs, config))
-
-
-def render_budget(config: SiteConfig, store_dir: Path, key: str, staged: Path) -> tuple[dict[str, int], Stats]:
-    """Worker: every page and download of one budget, written into the staged tree."""
-    stats: Stats = {}
-    with timed(stats, "load result"):
-        result = cache.ResultStore(store_dir).load(key)
-    if result.budget is None:
-        raise BuildFailed(f"{result.dataset}: the stored result has no budget to render")
-    writer = SiteWriter(staged)
-    with timed(stats, "pages"):
-        write_pages(writer, budget_pages(result, config.build_epoch, config.site_url,
-                                         load_catalogue(config.reference.resolve()), ui(config)), config)
-    with timed(stats, "downloads"):
-        write_downloads(writer, result.budget, result, config.build_epoch, load_catalogue(config.reference.resolve()))
-    return writer.written, stats
-
-
-def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult, epoch: int,
-                    catalogue: Catalogue) -> None:
-    files = export.package_files(budget)
-    units = {u: catalogue.unit_name(u).en for u in UNITS}
-    for rel, data in files:
-        writer.write_bytes(urls.package_file(budget.slug, rel), data)
-    errata = export.errata_index(budget)
-    for name, resource in sorted(budget.resources.items()):
-        writer.write_bytes(urls.json_file(budget.slug, name), export.resource_json(budget, resource, errata, units))
-        writer.write_bytes(urls.excel_csv(budget.slug, name), export.excel_csv(resource))
-    for table in budget.tables:
-        writer.write_bytes(urls.xlsx(budget.slug, table.id), export.xlsx(budget, table, epoch))
-    report_bytes = report_json(result).encode("utf-8")
-    writer.write_bytes(urls.quality_report(budget.slug), report_bytes)
-    writer.write_bytes(urls.bundle(budget.slug), export.bundle(files + [("quality.json", report_bytes)], epoch))
-
-
-def reuse(entries: dict[str, Any], name: str, key: str, live: Path, staged: Path) -> list[str] | None:
-    """Hard-link a unit's files (a budget's, a department's) from the live site when nothing it depends on
-    changed; None otherwise."""
-    entry = entries.get(name)
-    if not entry or entry.get("key") != key or not all((live / f).is_file() for f in entry["files"]):
-        return None
-    for f in entry["files"]:
-        link_or_copy(live / f, staged / f)
-    return list(entry["files"])
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed: copy instead
-        target.write_bytes(source.read_bytes())
-
-
-def render_department(config: SiteConfig, store_dir: Path, department: Publisher, keys: dict[str, str],
-                      staged: Path) -> dict[str, int]:
-    """Worker: a publisher's page and its year-over-year comparisons."""
-    store = cache.ResultStore(store_dir)
-
-    def load(slug: str) -> Budget:
-        budget = store.load(keys[slug]).budget
-        assert budget is not None
-        return budget
-
-    writer = SiteWriter(staged)
-    write_pages(writer, department_pages(department, load, ui(config), load_catalogue(config.reference.resolve())),
-                config)
-    return writer.written
-
-
-@dataclass(frozen=True)
-class Unit:
-    """Something rendered as a whole and reused as a whole: a budget, or a department's own pages."""
-
-    name: str
-    key: str
-    task: tuple[Any, ...]
-
-
-def render_units(kind: str, units: list[Unit], previous: dict[str, Any], config: SiteConfig, staged: Path,
-                 function: Callable[..., Any], workers: int, stats: Stats | None
-                 ) -> tuple[dict[str, list[str]], set[str]]:
-    """Every unit's files, reused or rendered (in a pool when there are several); and the names rendered."""
-    files: dict[str, list[str]] = {}
-    todo = []
-    with timed(stats, f"reuse unchanged {kind} (wall)"):
-        for unit in units:
-            reused = reuse(previous.get(kind, {}), unit.name, unit.key, config.output, staged)
-            if reused is None:
-                todo.append(unit)
-            else:
-                files[unit.name] = reused
-    with timed(stats, f"render {kind} (wall)"):
-        done = run_tasks(function, [u.task for u in todo], workers)
-    for unit, result in zip(todo, done, strict=True):
-        written, worker_stats = result if isinstance(result, tuple) else (result, {})
-        merge_stats(stats, worker_stats)
-        files[unit.name] = sorted(written)
-    return files, {u.name for u in todo}
-
 
 @dataclass(frozen=True)
 class Rendered:
@@ -292,93 +145,45 @@ class Rendered:
     shard_count: int  # department shards (search.shard_count)
     keys: dict[str, dict[str, str]]  # "budgets"/"departments" -> name -> the key its files were rendered for
     fresh: list[str]  # HTML files rendered in this run (the link check reads these)
-    reused: int  # budgets hard-linked from the previous site
+    reused: int  # budgets linked from the previous site
     site_wide: list[str]  # the site-wide pages search indexes (home, regions, comparisons, codes, ...)
 
 
-def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore, staged: Path,
-                 previous: dict[str, Any], workers: int, stats: Stats | None = None) -> Rendered:
+def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore,
+                 writer: SiteWriter, previous: dict[str, Any], workers: int, stats: Stats | None = None) -> Rendered:
+    staged = writer.root
     budget_keys = {s.slug: cache.combine(plan.site_key, validated.keys[s.slug]) for s in validated.summaries}
     budgets, fresh_budgets = render_units("budgets", [
         Unit(s.slug, budget_keys[s.slug], (config, store.folder, validated.keys[s.slug], staged))
-        for s in validated.summaries], previous, config, staged, render_budget, workers, stats)
-    depts = publishers(validated.summaries, kind_order(load_catalogue(config.reference.resolve())))
+        for s in validated.summaries], previous, config.output, writer, render_budget, workers, stats)
+    depts = publishers(validated.summaries, kind_order(catalogue_of(config)))
     dept_keys = {d.id: cache.combine(plan.site_key, *(budget_keys[b.slug] for b in d.documents)) for d in depts}
     dept_files, fresh_depts = render_units("departments", [
         Unit(d.id, dept_keys[d.id], (config, store.folder, d, validated.keys, staged)) for d in depts],
-        previous, config, staged, render_department, workers, stats)
-    count = shard_count(sum(1 for unit in (budgets, dept_files) for paths in unit.values() for p in paths
-                            if p.endswith(".html")))
+        previous, config.output, writer, render_department, workers, stats)
+    owned = {p for unit in (budgets, dept_files) for paths in unit.values() for p in paths}
+    count = shard_count(sum(1 for p in owned if p.endswith(".html")))
     shards: dict[str, str] = {}
     for d in depts:
         shard = search_shard(d.id, count)
         shards[shard] = cache.combine(shards.get(shard, ""), dept_keys[d.id])
     fresh = [f for unit, names in ((budgets, fresh_budgets), (dept_files, fresh_depts)) for name in sorted(names)
              for f in unit[name] if f.endswith(".html")]
-    writer = SiteWriter(staged)
-    owned = {p for unit in (budgets, dept_files) for paths in unit.values() for p in paths}
+    before = set(writer.written)
     with timed(stats, "site-wide pages (wall)"):
         indexed = write_site_wide(writer, validated.summaries, tuple(sorted(shards)) + (SITE_SHARD,), config, owned)
     with timed(stats, "corpus-wide amounts (wall)"):
-        write_corpus(writer, validated, store, config, owned)
-    fresh += [p for p in writer.written if p.endswith(".html")]
+        parts = (store.load_part(validated.keys[s.slug]) for s in validated.summaries)
+        write_corpus(writer, validated.summaries, parts, config, owned)
+    fresh += sorted(p for p in writer.written.keys() - before if p.endswith(".html"))
     shards[SITE_SHARD] = cache.digest_files(staged, indexed)
     keys = {"budgets": budget_keys, "departments": dept_keys}
     return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets), indexed)
 
 
-def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
-                    config: SiteConfig, owned: set[str]) -> list[str]:
-    """Writes the pages about the whole corpus and its metadata; returns the files search indexes."""
-    site_name = ui(config).text("site.name")
-    pages = site_pages(summaries, ui(config), load_catalogue(config.reference.resolve()), shards)
-    collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
-    if collisions:
-        raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
-    write_pages(writer, pages, config)
-    for name in ASSETS:
-        writer.write_bytes(f"assets/{name}", (config.templates / "assets" / name).read_bytes())
-    write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch, site_name))
-    robots = "User-agent: *\nAllow: /\n"
-    if config.site_url:  # a sitemap lists absolute URLs only
-        all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
-        writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
-        robots += f"Sitemap: {urls.absolute(config.site_url, urls.SITEMAP)}\n"
-    writer.write_text(urls.ROBOTS, robots)
-    return [urls.file_of(p.path) for p in pages if p.context.get("indexed")]
-
-
-def write_corpus(writer: SiteWriter, validated: Validated, store: cache.ResultStore, config: SiteConfig,
-                 owned: set[str]) -> None:
-    """Every published amount in one table (corpus.py), for the whole corpus and per region, joined from the
-    parts saved when each budget was validated."""
-    reserved = sorted(s.slug for s in validated.summaries if s.slug in urls.RESERVED_DATA_NAMES)
-    if reserved:
-        raise BuildFailed(f"dataset name(s) {', '.join(reserved)} are reserved for the corpus-wide downloads "
-                          f"(data/{urls.CORPUS_ALL}/, data/{urls.CORPUS_REGIONS}/): rename the folder")
-    parts = (store.load_part(validated.keys[s.slug]) for s in validated.summaries)
-    files = corpus.corpus_files(parts, load_catalogue(config.reference.resolve()), config.build_epoch)
-    collisions = sorted({path for path, _ in files} & owned)
-    if collisions:
-        raise BuildFailed(f"a dataset's files collide with the corpus-wide downloads: {', '.join(collisions[:5])}")
-    for path, data in files:
-        writer.write_bytes(path, data)
-
-
-def write_json(writer: SiteWriter, path: str, data: object) -> None:
-    writer.write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-
-
-def sitemap(files: list[str], config: SiteConfig) -> str:
-    env, _ = environment(config)
-    paths = [f.removesuffix("index.html") for f in files if f != urls.NOT_FOUND]
-    return env.get_template("sitemap.xml").render(
-        urls=[urls.absolute(config.site_url, p) for p in sorted(paths)], lastmod=iso_date(config.build_epoch))
-
-
 # --- 4. check, index, publish ----------------------------------------------------------------------------
 
-def index_shards(config: SiteConfig, validated: Validated, rendered: Rendered, staged: Path,
+def index_shards(writer: SiteWriter, validated: Validated, rendered: Rendered, live: Path,
                  previous: dict[str, Any]) -> str:
     """One Pagefind index per shard of departments, plus one for the site-wide pages. A shard whose pages
     did not change is carried over (the site-wide one by the bytes of its pages, rendered every build); the
@@ -392,38 +197,36 @@ def index_shards(config: SiteConfig, validated: Validated, rendered: Rendered, s
         pages.setdefault(search_shard(dept, rendered.shard_count), []).extend(f for f in files if f.endswith(".html"))
     done, carried = [], 0
     for shard, files in sorted(pages.items()):
-        old = config.output / OUTPUT / shard
+        old = live / OUTPUT / shard
         if previous.get("shards", {}).get(shard) == rendered.shards.get(shard) and (old / "pagefind.js").is_file():
             for f in sorted(p for p in old.rglob("*") if p.is_file()):
-                link_or_copy(f, staged / OUTPUT / shard / f.relative_to(old))
+                writer.link(f"{OUTPUT}/{shard}/{f.relative_to(old).as_posix()}", f)
             carried += 1
             continue
-        done.append(build_index(staged, files, shard))
+        done.append(build_index(writer, files, shard))
     return f"{len(done)} shard(s) indexed, {carried} carried over" + (f"; {done[-1]}" if done else "")
 
 
-def read_manifest(config: SiteConfig, cache_dir: Path) -> dict[str, Any]:
-    path = cache_dir / MANIFEST
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if data.get("output") == str(config.output) and config.output.is_dir() else {}
-
-
-def write_manifest(cache_dir: Path, config: SiteConfig, plan: Plan, rendered: Rendered) -> None:
-    data = {"output": str(config.output), "build": plan.build_key, "shards": rendered.shards,
+def manifest(config: SiteConfig, plan: Plan, rendered: Rendered) -> dict[str, Any]:
+    return {"output": str(config.output), "build": plan.build_key, "shards": rendered.shards,
             **{kind: {name: {"key": rendered.keys[kind][name], "files": paths} for name, paths in files.items()}
                for kind, files in (("budgets", rendered.budgets), ("departments", rendered.departments))}}
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-    os.replace(tmp, cache_dir / MANIFEST)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the command line to print: the findings, then one line of outcome."""
+
+    status: int  # the exit status: 0 published or up to date, 1 stopped
+    findings: tuple[Finding, ...]
+    datasets: int
+    checks: int
+    outcome: str  # what was published, or why nothing was (to stderr when status is not 0)
 
 
 def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, workers: int | None = None,
-          stats: Stats | None = None) -> int:
-    """Returns the exit status. `stats`, when given, receives seconds per stage (see bench/run.py)."""
+          stats: Stats | None = None) -> BuildReport:
+    """`stats`, when given, receives seconds per stage (see bench/run.py)."""
     workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="budgetsite-") as scratch:
         cache_dir = config.root / ".cache" if use_cache else Path(scratch)
@@ -432,38 +235,40 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
             hashes = cache.FileHashes(cache_dir / "file-hashes.pickle" if use_cache else None)
             plan = plan_build(config, hashes)
             hashes.save()
-        previous = read_manifest(config, cache_dir) if use_cache else {}
+        previous = read_manifest(cache_dir, config.output) if use_cache else {}
         with timed(stats, "validate (wall)"):
             validated = validate_stage(config, plan, store, workers, stats)  # unchanged: only cached briefs
-        status = report(validated, len(plan.folders), strict)
-        if not status and previous.get("build") == plan.build_key:
-            print(f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}")
-            return 0
-        if status:
-            print("build stopped: nothing was published; the previous site is unchanged", file=sys.stderr)
-            return status
+
+        def report(status: int, outcome: str) -> BuildReport:
+            return BuildReport(status, tuple(validated.findings), len(plan.folders), validated.checks, outcome)
+
+        errors = sum(1 for f in validated.findings if f.severity == "error")
+        warnings = sum(1 for f in validated.findings if f.severity == "warning")
+        if errors or (strict and warnings):
+            return report(1, "build stopped: nothing was published; the previous site is unchanged")
+        if previous.get("build") == plan.build_key:
+            return report(0, f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}")
         try:
             with staging(config.output) as staged:
-                rendered = render_stage(config, plan, validated, store, staged, previous, workers, stats)
+                writer = SiteWriter(staged)
+                rendered = render_stage(config, plan, validated, store, writer, previous, workers, stats)
                 with timed(stats, "link check (wall)"):
                     problems = broken_links(staged, config.base_path, only=rendered.fresh)
                 if problems:
                     raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
                 with timed(stats, "search index (wall)"):
-                    index_summary = index_shards(config, validated, rendered, staged, previous)
+                    index_summary = index_shards(writer, validated, rendered, config.output, previous)
                 with timed(stats, "publish (wall)"):
                     replaced = publish(staged, config.output)
         except (BuildFailed, SearchIndexError) as exc:
-            print(f"error: {exc}\nbuild stopped: the previous site is unchanged", file=sys.stderr)
-            return 1
+            return report(1, f"error: {exc}\nbuild stopped: the previous site is unchanged")
         except Exception as exc:  # any other failure: report it, keep the previous site, never a traceback
-            print(f"error: the build failed while rendering: {type(exc).__name__}: {exc}\n"
-                  "build stopped: the previous site is unchanged", file=sys.stderr)
-            return 1
+            return report(1, f"error: the build failed while rendering: {type(exc).__name__}: {exc}\n"
+                             "build stopped: the previous site is unchanged")
         if use_cache:
-            write_manifest(cache_dir, config, plan, rendered)
+            write_manifest(cache_dir, manifest(config, plan, rendered))
         discard(replaced, wait=not use_cache)
     count = len(validated.summaries)
-    print(f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, {rendered.reused} "
-          f"unchanged and reused, {len(rendered.fresh)} pages written; search: {index_summary}")
-    return 0
+    return report(0, f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, "
+                     f"{rendered.reused} unchanged and reused, {len(rendered.fresh)} pages written; "
+                     f"search: {index_summary}")

@@ -22,6 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .writer import SiteWriter
+
 OUTPUT = "pagefind"
 SITE_SHARD = "site"
 # Pagefind holds every page it indexes in memory (about 160 KB a table page, measured: 610 MB for 3,834) and
@@ -66,26 +68,29 @@ def sort_entry(path: Path) -> None:
     path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def build_index(site_root: Path, pages: list[str], shard: str) -> str:
-    """Index `pages` (paths under `site_root`) into `site_root/pagefind/<shard>/`; returns Pagefind's summary.
+def build_index(writer: SiteWriter, pages: list[str], shard: str) -> str:
+    """Index `pages` (paths of the tree `writer` writes) into `pagefind/<shard>/` of that tree; returns
+    Pagefind's summary.
 
     The pages are hard-linked into a scratch folder at their own relative paths, so result URLs are the
-    pages' real ones."""
+    pages' real ones; Pagefind writes its index into the scratch folder too, and the writer links it in."""
     command = pagefind_command()
-    output = site_root / OUTPUT / shard
-    with tempfile.TemporaryDirectory(dir=site_root.parent, prefix=".pagefind-") as scratch:
+    with tempfile.TemporaryDirectory(dir=writer.root.parent, prefix=".pagefind-") as scratch:
+        site, output = Path(scratch) / "site", Path(scratch) / "index"
         for page in pages:
-            target = Path(scratch) / page
+            target = site / page
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(site_root / page, target)
+            os.link(writer.root / page, target)
         excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
-        result = subprocess.run([*command, "--site", scratch, "--output-path", str(output), *excluded],
+        result = subprocess.run([*command, "--site", str(site), "--output-path", str(output), *excluded],
                                 capture_output=True, text=True, timeout=600, check=False)
-    if result.returncode != 0 or not (output / "pagefind.js").is_file():
-        raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {result.returncode}): "
-                               f"{result.stderr.strip()[-2000:]}")
-    for unused in UNUSED:  # Pagefind's own UI: the site has its own search page (assets/search.js)
-        for path in output.glob(unused):
-            path.unlink()
-    sort_entry(output / "pagefind-entry.json")
+        if result.returncode != 0 or not (output / "pagefind.js").is_file():
+            raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {result.returncode}): "
+                                   f"{result.stderr.strip()[-2000:]}")
+        for unused in UNUSED:  # Pagefind's own UI: the site has its own search page (assets/search.js)
+            for path in output.glob(unused):
+                path.unlink()
+        sort_entry(output / "pagefind-entry.json")
+        for path in sorted(p for p in output.rglob("*") if p.is_file()):
+            writer.link(f"{OUTPUT}/{shard}/{path.relative_to(output).as_posix()}", path)
     return " ".join(line.strip() for line in result.stdout.splitlines() if line.strip().startswith("Indexed"))

@@ -2,8 +2,10 @@
 
 * Every write goes through `SiteWriter`, which refuses a path outside the output root and a path written
   twice (a slug collision or a zh/en mix-up would otherwise overwrite a page silently).
-* `publish()` renames the live `site/` aside, moves the new tree in, then deletes the old one. If anything
-  fails before that, the new tree is deleted and the live site is untouched.
+* `publish()` renames the live `site/` aside and moves the new tree in (atomic.swap_folder); the old tree is
+  deleted afterwards. If anything fails before that, the new tree is deleted and the live site is untouched.
+* Files that did not change since the last build, and the search index Pagefind writes, come in through
+  `SiteWriter.link` (hard links), so the writer knows every file of the tree.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+
+from .atomic import swap_folder
 
 
 class WriteRefused(Exception):
@@ -46,6 +50,25 @@ class SiteWriter:
     def write_text(self, path: str, text: str) -> None:
         self.write_bytes(path, text.encode("utf-8"))
 
+    def adopt(self, written: dict[str, int]) -> None:
+        """Record files another SiteWriter on the same tree wrote (a worker process); refused if any path was
+        written already."""
+        twice = sorted(written.keys() & self.written.keys())
+        if twice:
+            raise WriteRefused(f"refusing to write {twice[0]!r} twice")
+        self.written.update(written)
+
+    def link(self, path: str, source: Path) -> None:
+        """Put an existing file at `path`: a file of the live site that did not change, or one an outside
+        tool wrote (the search index). Hard-linked, so nothing is copied; copied where links fail."""
+        target = self.target(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed
+            shutil.copyfile(source, target)
+        self.written[path] = target.stat().st_size
+
 
 @contextmanager
 def staging(output: Path) -> Iterator[Path]:
@@ -60,21 +83,8 @@ def staging(output: Path) -> Iterator[Path]:
 
 
 def publish(staged: Path, output: Path) -> Path | None:
-    """Swap the staged tree in. `os.replace` cannot replace a non-empty folder, hence two renames.
-
-    Returns the previous tree, now beside the live one, for `discard` to delete: deleting a large tree
-    takes longer than the swap, and nothing needs to wait for it."""
-    old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
-    old.rmdir()
-    if output.exists():
-        os.replace(output, old)
-    try:
-        os.replace(staged, output)
-    except OSError:
-        if old.exists():
-            os.replace(old, output)
-        raise
-    return old if old.exists() else None
+    """Swap the staged tree in; returns the previous tree, for `discard` to delete."""
+    return swap_folder(staged, output)
 
 
 def discard(tree: Path | None, wait: bool = False) -> None:

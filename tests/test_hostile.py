@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import build_into, copy_project
 
-from budgetsite import pipeline
+from budgetsite import pipeline, units
 from budgetsite.catalogue import load_catalogue
 from budgetsite.load import load_budget, parse_csv
 from budgetsite.model import Field, Text
@@ -298,7 +298,7 @@ def test_a_broken_dataset_leaves_the_previous_site_unchanged(good_build):
 def test_a_failure_halfway_through_rendering_leaves_the_previous_site_unchanged(good_build, monkeypatch):
     root, out, before = good_build
     calls = {"n": 0}
-    original = pipeline.render_page
+    original = units.render_page
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -306,7 +306,7 @@ def test_a_failure_halfway_through_rendering_leaves_the_previous_site_unchanged(
             raise RuntimeError("disk full (simulated)")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "render_page", failing)
+    monkeypatch.setattr(units, "render_page", failing)
     status, stdout, stderr = build_into(root, out, "--no-cache")  # unchanged input would not render at all
     assert status == 1 and calls["n"] == 10
     assert "disk full (simulated)" in stderr and "Traceback" not in stderr

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..atomic import swap_folder
 from ..catalogue import CLASSIFICATIONS, Catalogue, CatalogueError, TableKind, load_catalogue
 from ..load import load_codelist
 from ..model import UNITS
@@ -392,20 +393,15 @@ def publisher_notes(doc: Document, tables: list[ParsedTable]) -> list[Message]:
 
 def write_atomically(folder: Path, write: Callable[[Path], Written]) -> Written:
     """Write into a copy of the folder and swap it in: a failure half-way leaves the folder as it was."""
-    work, old = folder.parent / f".{folder.name}.import", folder.parent / f".{folder.name}.old"
-    for leftover in (work, old):
-        shutil.rmtree(leftover, ignore_errors=True)
+    work = folder.parent / f".{folder.name}.import"
+    shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(folder, work)
     try:
         written = write(work)
-        folder.rename(old)
-        try:
-            work.rename(folder)
-        except OSError:
-            old.rename(folder)
-            raise
+        old = swap_folder(work, folder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return written
 

@@ -1,0 +1,67 @@
+"""The pages and files about the whole corpus: home, regions, publishers, comparisons, codes, years, the data
+page, search page, catalog, sitemap, robots.txt, assets, and the corpus-wide amounts. Rendered on every build
+from the budgets' small summaries and corpus parts, never from the budgets themselves."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from . import corpus, urls
+from .config import SiteConfig
+from .metadata import dcat_catalog, iso_date
+from .model import BudgetSummary
+from .pages import site_pages
+from .units import BuildFailed, catalogue_of, environment, ui, write_pages
+from .writer import SiteWriter
+
+ASSETS = ("style.css", "search.js", "favicon.svg")
+
+
+def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
+                    config: SiteConfig, owned: set[str]) -> list[str]:
+    """Writes the pages about the whole corpus and its metadata; returns the files search indexes. `owned`:
+    the files of budgets and departments, which no site page may take."""
+    site_name = ui(config).text("site.name")
+    pages = site_pages(summaries, ui(config), catalogue_of(config), shards)
+    collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
+    if collisions:
+        raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
+    write_pages(writer, pages, config)
+    for name in ASSETS:
+        writer.write_bytes(f"assets/{name}", (config.templates / "assets" / name).read_bytes())
+    write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch, site_name))
+    robots = "User-agent: *\nAllow: /\n"
+    if config.site_url:  # a sitemap lists absolute URLs only
+        all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
+        writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
+        robots += f"Sitemap: {urls.absolute(config.site_url, urls.SITEMAP)}\n"
+    writer.write_text(urls.ROBOTS, robots)
+    return [urls.file_of(p.path) for p in pages if p.context.get("indexed")]
+
+
+def write_corpus(writer: SiteWriter, summaries: list[BudgetSummary], parts: Iterable[corpus.Part],
+                 config: SiteConfig, owned: set[str]) -> None:
+    """Every published amount in one table (corpus.py), for the whole corpus and per region, joined from the
+    parts saved when each budget was validated."""
+    reserved = sorted(s.slug for s in summaries if s.slug in urls.RESERVED_DATA_NAMES)
+    if reserved:
+        raise BuildFailed(f"dataset name(s) {', '.join(reserved)} are reserved for the corpus-wide downloads "
+                          f"(data/{urls.CORPUS_ALL}/, data/{urls.CORPUS_REGIONS}/): rename the folder")
+    files = corpus.corpus_files(parts, catalogue_of(config), config.build_epoch)
+    collisions = sorted({path for path, _ in files} & owned)
+    if collisions:
+        raise BuildFailed(f"a dataset's files collide with the corpus-wide downloads: {', '.join(collisions[:5])}")
+    for path, data in files:
+        writer.write_bytes(path, data)
+
+
+def write_json(writer: SiteWriter, path: str, data: object) -> None:
+    writer.write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+def sitemap(files: list[str], config: SiteConfig) -> str:
+    env, _ = environment(config)
+    paths = [f.removesuffix("index.html") for f in files if f != urls.NOT_FOUND]
+    return env.get_template("sitemap.xml").render(
+        urls=[urls.absolute(config.site_url, p) for p in sorted(paths)], lastmod=iso_date(config.build_epoch))
