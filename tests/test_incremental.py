@@ -1,0 +1,65 @@
+"""Rebuilds keep what did not change (budgetsite/incremental.py): an unchanged budget's files come over from
+the live site as hard links of the same files, whole folders at a time, and nothing else comes with them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import XIAMEN, build_into, copy_project
+
+from budgetsite.incremental import unit_folders
+
+OTHER = "putuo-justice-bureau-2026"
+
+
+def test_unit_folders_are_the_folders_named_after_the_unit():
+    files = ["zh/a-2024/index.html", "zh/a-2024/t01/index.html", "data/a-2024/data/t01.csv"]
+    assert unit_folders("a-2024", files) == {"zh/a-2024", "data/a-2024"}
+    assert unit_folders("d1", ["en/departments/d1/index.html"]) == {"en/departments/d1"}
+    assert unit_folders("a-2024", [*files, "zh/index.html"]) is None, "a file outside the unit's folders"
+
+
+def inodes(site: Path, slug: str) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_ino for top in ("zh", "en", "data")
+            for p in sorted((site / top / slug).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[Path, Path]:
+    root = copy_project(tmp_path / "project", datasets=(XIAMEN, OTHER))
+    code, _, stderr = build_into(root, root / "site")
+    assert code == 0, stderr
+    return root, root / "site"
+
+
+def change_xiamen(root: Path) -> None:
+    narrative = root / "datasets" / XIAMEN / "narrative" / "en.md"
+    text = narrative.read_text(encoding="utf-8")
+    narrative.write_text(text.rstrip("\n") + " An added sentence.\n", encoding="utf-8")
+
+
+def test_an_unchanged_budget_keeps_its_very_files(built):
+    root, site = built
+    before, changed_before = inodes(site, OTHER), inodes(site, XIAMEN)
+    change_xiamen(root)
+    code, stdout, stderr = build_into(root, site)
+    assert code == 0, stderr
+    assert "1 rendered, 1 unchanged and reused" in stdout, stdout
+    assert inodes(site, OTHER) == before, "the same files, linked, not written again"
+    after = inodes(site, XIAMEN)
+    assert after.keys() == changed_before.keys()
+    assert after[f"en/{XIAMEN}/index.html"] != changed_before[f"en/{XIAMEN}/index.html"], "rendered again"
+
+
+def test_a_stray_file_in_a_live_folder_does_not_come_over(built):
+    root, site = built
+    stray = site / "data" / OTHER / "stray.txt"
+    stray.write_text("not written by the build", encoding="utf-8")
+    before = inodes(site, OTHER)
+    change_xiamen(root)
+    code, stdout, stderr = build_into(root, site)
+    assert code == 0, stderr
+    assert not (site / "data" / OTHER / "stray.txt").exists()
+    del before[f"data/{OTHER}/stray.txt"]
+    assert inodes(site, OTHER) == before, "the budget's own files still come over, one by one"
