@@ -6,12 +6,14 @@ are not fetched: the build has no network, and they are checked for shape in the
 
 from __future__ import annotations
 
+import functools
 import html
+import os
 import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 # The build writes every attribute double-quoted (Jinja templates), so a regular expression reads links and
 # ids of our own pages exactly, about ten times faster than an HTML parser; the browser tests and the Nu
@@ -31,18 +33,35 @@ def scan(path: Path) -> Scanned:
     return Scanned([html.unescape(v) for v in LINK.findall(text)], {html.unescape(v) for v in ID.findall(text)})
 
 
+def existing_files(root: Path) -> set[str]:
+    """Every file below `root`, as posix paths relative to it: one walk, instead of a stat per link."""
+    out: set[str] = set()
+    for folder, _, files in os.walk(root):
+        rel = Path(folder).relative_to(root).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        out.update(prefix + f for f in files)
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def split(link: str) -> SplitResult:
+    return urlsplit(link)  # the same few thousand links recur on every page
+
+
 def broken_links(root: Path, base_path: str = "/", only: list[str] | None = None) -> list[str]:
     """Human-readable problems: `page -> link: reason`. Empty when every internal link resolves.
 
     `only` limits the pages whose links are followed (e.g. those rendered in this build); their targets are
     still looked up in the whole tree.
     """
-    names = sorted(only) if only is not None else sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+    files = existing_files(root)
+    names = sorted(only) if only is not None else sorted(f for f in files if f.endswith(".html"))
     pages = {name: scan(root / name) for name in names}
     problems = []
     for page, info in list(pages.items()):
+        here = posixpath.dirname(page)
         for link in info.links:
-            parts = urlsplit(link)
+            parts = split(link)
             if parts.scheme or parts.netloc:
                 if parts.scheme not in ("http", "https", "mailto"):
                     problems.append(f"{page} -> {link}: scheme not allowed")
@@ -53,8 +72,7 @@ def broken_links(root: Path, base_path: str = "/", only: list[str] | None = None
                     continue
                 target = parts.path[len(base_path):]
             else:
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) \
-                    if parts.path else page
+                target = posixpath.normpath(posixpath.join(here, unquote(parts.path))) if parts.path else page
                 if target == ".":
                     target = ""
                 if target.startswith(".."):
@@ -63,7 +81,7 @@ def broken_links(root: Path, base_path: str = "/", only: list[str] | None = None
                 if parts.path.endswith("/") and target:
                     target += "/"
             file = target + "index.html" if target == "" or target.endswith("/") else target
-            if not (root / file).is_file():
+            if file not in files:
                 problems.append(f"{page} -> {link}: no such file {file}")
             elif parts.fragment and file.endswith(".html"):
                 if file not in pages:
