@@ -171,7 +171,9 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
              for f in unit[name] if f.endswith(".html")]
     before = set(writer.written)
     with timed(stats, "site-wide pages (wall)"):
-        indexed = write_site_wide(writer, validated.summaries, tuple(sorted(shards)) + (SITE_SHARD,), config, owned)
+        sources = (store.folder, [validated.keys[s.slug] for s in validated.summaries])
+        indexed = write_site_wide(writer, validated.summaries, sources, tuple(sorted(shards)) + (SITE_SHARD,), config,
+                                  owned, workers)
     with timed(stats, "corpus-wide amounts (wall)"):
         parts = (store.load_part(validated.keys[s.slug]) for s in validated.summaries)
         write_corpus(writer, validated.summaries, parts, config, owned)

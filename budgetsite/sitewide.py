@@ -6,28 +6,42 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 
-from . import corpus, urls
+from . import cache, corpus, urls
 from .config import SiteConfig
 from .metadata import dcat_catalog, iso_date
 from .model import BudgetSummary
 from .pages import site_pages
+from .pool import run_tasks
 from .units import BuildFailed, catalogue_of, environment, ui, write_pages
 from .writer import SiteWriter
 
 ASSETS = ("style.css", "search.js", "favicon.svg")
 
 
-def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: tuple[str, ...],
-                    config: SiteConfig, owned: set[str]) -> list[str]:
+# Below this many pages, rendering them in this process costs less than starting the workers.
+POOL_MIN_PAGES = 400
+
+
+def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources: tuple[Path, list[str]],
+                    shards: tuple[str, ...], config: SiteConfig, owned: set[str], workers: int) -> list[str]:
     """Writes the pages about the whole corpus and its metadata; returns the files search indexes. `owned`:
-    the files of budgets and departments, which no site page may take."""
+    the files of budgets and departments, which no site page may take. `sources` (the result store and each
+    summary's key, in order) lets worker processes read the summaries themselves: with many pages (the code
+    pages grow with the corpus) each worker renders a share of them."""
     site_name = ui(config).text("site.name")
     pages = site_pages(summaries, ui(config), catalogue_of(config), shards)
     collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
-    write_pages(writer, pages, config)
+    if len(pages) < POOL_MIN_PAGES or workers < 2:
+        write_pages(writer, pages, config)
+    else:
+        store_dir, keys = sources
+        tasks = [(config, store_dir, keys, shards, share, workers, writer.root) for share in range(workers)]
+        for written in run_tasks(render_share, tasks, workers, min_tasks=2):
+            writer.adopt(written)
     for name in ASSETS:
         writer.write_bytes(f"assets/{name}", (config.templates / "assets" / name).read_bytes())
     write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch, site_name))
@@ -38,6 +52,18 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], shards: 
         robots += f"Sitemap: {urls.absolute(config.site_url, urls.SITEMAP)}\n"
     writer.write_text(urls.ROBOTS, robots)
     return [urls.file_of(p.path) for p in pages if p.context.get("indexed")]
+
+
+def render_share(config: SiteConfig, store_dir: Path, keys: list[str], shards: tuple[str, ...], share: int,
+                 shares: int, staged: Path) -> dict[str, int]:
+    """Worker: every `shares`-th site-wide page from the `share`-th, from the summaries in the result store
+    (the same list, so the same pages, as the main process made)."""
+    store = cache.ResultStore(store_dir)
+    summaries = [store.load_brief(key).summary for key in keys]
+    pages = site_pages(summaries, ui(config), catalogue_of(config), shards)
+    writer = SiteWriter(staged)
+    write_pages(writer, pages[share::shares], config)
+    return writer.written
 
 
 def write_corpus(writer: SiteWriter, summaries: list[BudgetSummary], parts: Iterable[corpus.Part],

@@ -1,0 +1,28 @@
+"""Rendering in worker processes changes no byte: the site-wide pages split over workers give the same tree
+as the same pages rendered in one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_into, copy_project
+
+from budgetsite import sitewide
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_site_wide_pages_in_workers_are_the_pages_of_one_process(tmp_path, monkeypatch):
+    root = copy_project(tmp_path / "project", datasets=None)
+    sites = {}
+    for name, threshold in (("one process", 10**9), ("workers", 0)):
+        monkeypatch.setattr(sitewide, "POOL_MIN_PAGES", threshold)
+        code, _, stderr = build_into(root, tmp_path / name, "--no-cache", "--workers", "2")
+        assert code == 0, stderr
+        sites[name] = tree(tmp_path / name)
+    assert sites["one process"].keys() == sites["workers"].keys()
+    differ = [f for f in sites["workers"] if sites["workers"][f] != sites["one process"][f]]
+    assert not differ, differ[:10]
+    assert sum(1 for f in sites["workers"] if "/codes/" in f) > 100, "enough site-wide pages to share out"
