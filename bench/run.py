@@ -35,16 +35,7 @@ from bench.generate import generate, touch_one  # noqa: E402
 PEER_SKIPPED = ("peer comparison skipped: hugo is not installed (apt-get install hugo; Pagefind comes with the "
                 "project's Python dependencies)")
 
-MEASURE = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-sys.stdout.write(done.stdout)
-sys.stderr.write(done.stderr)
-print(f"bench: wall {wall:.3f} peak_kb {peak} status {done.returncode}")
-"""
+MEASURE = peer.MEASURE  # one wrapper measures our build and the peer's commands alike
 
 
 def measured(args: list[str]) -> dict[str, Any]:

@@ -343,6 +343,17 @@ def test_search_finds_pages_containing_the_query(open_page, site_url: str, tally
     assert not monitor.problems(), "\n".join(monitor.problems())
 
 
+def search_results(open_page, site_url: str, tally: Tally, lang: str, query: str) -> tuple[list[str], Monitor]:
+    """The site paths the search page lists for `query`, in order, and the page's monitor."""
+    page, monitor = open_page()
+    tally.queries += 1
+    goto(page, f"{site_url}{lang}/search/?q={query}")
+    links = page.locator("#search-results li a")
+    paths = [path_of(urljoin(page.url, links.nth(i).get_attribute("href") or ""), site_url)
+             for i in range(links.count())]
+    return paths, monitor
+
+
 # a classification code, a Chinese two-character word and an English word, each printed by several publishers
 ACROSS = [("zh", "2080505"), ("zh", "司法"), ("zh", "公积金"), ("en", "housing")]
 
@@ -350,12 +361,7 @@ ACROSS = [("zh", "2080505"), ("zh", "司法"), ("zh", "公积金"), ("en", "hous
 @pytest.mark.parametrize(("lang", "query"), ACROSS, ids=[q for _, q in ACROSS])
 def test_search_finds_the_query_across_publishers(open_page, site_url: str, built_site: Path, tally: Tally,
                                                   lang: str, query: str) -> None:
-    page, monitor = open_page()
-    tally.queries += 1
-    goto(page, f"{site_url}{lang}/search/?q={query}")
-    links = page.locator("#search-results li a")
-    paths = [path_of(urljoin(page.url, links.nth(i).get_attribute("href") or ""), site_url)
-             for i in range(links.count())]
+    paths, monitor = search_results(open_page, site_url, tally, lang, query)
     budgets = {d.name for d in built_site.glob(f"{lang}/*") if (d / "quality").is_dir()}
 
     def holds_query(path: str) -> bool:  # Pagefind also finds parts of a Chinese word; count whole matches only
@@ -371,12 +377,7 @@ def test_search_finds_the_query_across_publishers(open_page, site_url: str, buil
 @pytest.mark.parametrize(("lang", "query"), ACROSS, ids=[q for _, q in ACROSS])
 def test_search_shows_at_most_three_results_of_one_document(open_page, site_url: str, tally: Tally, lang: str,
                                                             query: str) -> None:
-    page, monitor = open_page()
-    tally.queries += 1
-    goto(page, f"{site_url}{lang}/search/?q={query}")
-    links = page.locator("#search-results li a")
-    paths = [path_of(urljoin(page.url, links.nth(i).get_attribute("href") or ""), site_url)
-             for i in range(links.count())]
+    paths, monitor = search_results(open_page, site_url, tally, lang, query)
     groups = Counter(p.split("/")[1] for p in paths)
     assert paths and max(groups.values()) <= 3, f"?q={query}: {groups.most_common(3)}"
     assert len(paths) == len(set(paths)), f"?q={query}: a page listed twice: {paths}"
