@@ -17,6 +17,7 @@ Every file of the new tree is written or linked by one SiteWriter (writer.py).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass
@@ -209,8 +210,11 @@ def index_shards(writer: SiteWriter, validated: Validated, rendered: Rendered, l
     return f"{len(done)} shard(s) indexed, {carried} carried over" + (f"; {done[-1]}" if done else "")
 
 
-def manifest(config: SiteConfig, plan: Plan, rendered: Rendered) -> dict[str, Any]:
+def manifest(config: SiteConfig, plan: Plan, validated: Validated, rendered: Rendered) -> dict[str, Any]:
+    """What the next build needs of this one; the findings and the count of checks too, so that an
+    up-to-date build reports them without reading every budget's brief."""
     return {"output": str(config.output), "build": plan.build_key, "shards": rendered.shards,
+            "findings": [dataclasses.asdict(f) for f in validated.findings], "checks": validated.checks,
             **{kind: {name: {"key": rendered.keys[kind][name], "files": paths} for name, paths in files.items()}
                for kind, files in (("budgets", rendered.budgets), ("departments", rendered.departments))}}
 
@@ -239,7 +243,10 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
             hashes.save()
         previous = read_manifest(cache_dir, config.output) if use_cache else {}
         with timed(stats, "validate (wall)"):
-            validated = validate_stage(config, plan, store, workers, stats)  # unchanged: only cached briefs
+            if previous.get("build") == plan.build_key and "findings" in previous:  # same inputs, same findings
+                validated = Validated([Finding(**f) for f in previous["findings"]], previous["checks"], [], {})
+            else:
+                validated = validate_stage(config, plan, store, workers, stats)  # unchanged: only cached briefs
 
         def report(status: int, outcome: str) -> BuildReport:
             return BuildReport(status, tuple(validated.findings), len(plan.folders), validated.checks, outcome)
@@ -268,7 +275,7 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
             return report(1, f"error: the build failed while rendering: {type(exc).__name__}: {exc}\n"
                              "build stopped: the previous site is unchanged")
         if use_cache:
-            write_manifest(cache_dir, manifest(config, plan, rendered))
+            write_manifest(cache_dir, manifest(config, plan, validated, rendered))
         discard(replaced, wait=not use_cache)
     count = len(validated.summaries)
     return report(0, f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, "

@@ -63,3 +63,18 @@ def test_a_stray_file_in_a_live_folder_does_not_come_over(built):
     assert not (site / "data" / OTHER / "stray.txt").exists()
     del before[f"data/{OTHER}/stray.txt"]
     assert inodes(site, OTHER) == before, "the budget's own files still come over, one by one"
+
+
+def test_an_up_to_date_build_reports_its_findings_from_the_manifest_alone(built):
+    root, site = built
+    _, first, _ = build_into(root, site)
+    warnings = [line for line in first.splitlines() if line.startswith("warning:")]
+    assert warnings and "site is up to date" in first, "the real dataset has rounding warnings"
+    for stored in (root / ".cache" / "results").iterdir():
+        stored.unlink()  # not one budget's result or brief is read
+    code, stdout, _ = build_into(root, site, "--timings")
+    assert code == 0 and "site is up to date" in stdout
+    assert "timing: frictionless" not in stdout, "nothing was validated again"
+    assert [line for line in stdout.splitlines() if line.startswith("warning:")] == warnings
+    summary = [line for line in first.splitlines() if "identities checked" in line]
+    assert summary and summary == [line for line in stdout.splitlines() if "identities checked" in line]
