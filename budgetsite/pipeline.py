@@ -41,7 +41,7 @@ from .sitewide import write_corpus, write_site_wide
 from .timing import Stats, timed
 from .timing import merge as merge_stats
 from .units import BuildFailed, catalogue_of, render_budget, render_department
-from .validate import load_reference, validate_budget
+from .validate import exit_status, load_reference, validate_budget
 from .writer import SiteWriter, discard, publish, staging
 
 # --- 1. plan ---------------------------------------------------------------------------------------------
@@ -251,9 +251,7 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
         def report(status: int, outcome: str) -> BuildReport:
             return BuildReport(status, tuple(validated.findings), len(plan.folders), validated.checks, outcome)
 
-        errors = sum(1 for f in validated.findings if f.severity == "error")
-        warnings = sum(1 for f in validated.findings if f.severity == "warning")
-        if errors or (strict and warnings):
+        if exit_status(validated.findings, strict):
             return report(1, "build stopped: nothing was published; the previous site is unchanged")
         if previous.get("build") == plan.build_key:
             return report(0, f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}")
