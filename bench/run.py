@@ -61,6 +61,18 @@ def tree_bytes(root: Path, exclude: str = "") -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not (exclude and exclude in p.parts))
 
 
+PAGE_LIMIT = 50 * 1024  # the issue's bound on a page: its HTML and the site's stylesheets
+
+
+def page_weights(site: Path) -> dict[str, Any]:
+    """The heaviest page (HTML plus every stylesheet of the site, which each page loads) and how many pages
+    pass PAGE_LIMIT."""
+    css = sum(p.stat().st_size for p in site.rglob("*.css"))
+    sizes = sorted(((p.stat().st_size + css, str(p.relative_to(site))) for p in site.rglob("*.html")), reverse=True)
+    return {"largest": sizes[0], "over": sum(1 for size, _ in sizes if size > PAGE_LIMIT),
+            "examples": [path for size, path in sizes[:3] if size > PAGE_LIMIT]}
+
+
 def build_command(project: Path, workers: int | None) -> list[str]:
     cmd = [sys.executable, str(REPO / "build.py"), "--root", str(project), "build", "--timings",
            "--base-path", "/budget/"]
@@ -81,12 +93,13 @@ def run_size(budgets: int, workers: int | None, keep: Path | None, hugo: str | N
     total = tree_bytes(site)
     search = tree_bytes(site / "pagefind")
     pages = peer.our_pages(site)
+    weights = page_weights(site)
     against = peer.run(project, pages, base / f"peer-{budgets}", hugo) if hugo else None
     nochange = measured(build_command(project, workers))
     touch_one(project, folders[len(folders) // 2].name)
     one = measured(build_command(project, workers))
     result = {"budgets": budgets, "generate_s": generated, "cold": cold, "no_change": nochange, "one_changed": one,
-              "pages": pages, "peer": against,
+              "pages": pages, "page_weights": weights, "peer": against,
               "ours_over_peer": cold["wall"] / against["together_s"] if against else None,
               "bytes_per_budget": total / budgets, "search_bytes_per_budget": search / budgets,
               "data_and_pages_bytes_per_budget": (total - search) / budgets}
@@ -111,6 +124,10 @@ def report(r: dict[str, Any]) -> None:
     print(f"output per budget: {r['bytes_per_budget'] / 1024:.0f} KB in all, "
           f"{r['data_and_pages_bytes_per_budget'] / 1024:.0f} KB pages and downloads, "
           f"{r['search_bytes_per_budget'] / 1024:.0f} KB search index")
+    w = r["page_weights"]
+    print(f"heaviest page (HTML + stylesheets): {w['largest'][0] / 1024:.1f} KB, {w['largest'][1]}; "
+          f"pages above {PAGE_LIMIT // 1024} KB: {w['over']}" + (f" (e.g. {', '.join(w['examples'])})"
+                                                                if w["examples"] else ""))
     if r["peer"]:
         report_peer(r)
 

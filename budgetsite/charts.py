@@ -126,6 +126,10 @@ class StackedChart:
     width: int = WIDTH
     bar: int = BAR
 
+    def row_of(self, slug: str) -> StackRow | None:
+        """The bar of one document, where it has one (a table's rows each show their own)."""
+        return next((r for r in self.rows if r.document.slug == slug), None)
+
 
 def stacked_chart(chart_id: str, matrix: Matrix) -> StackedChart | None:
     """A bar per document, split into the matrix's lines (the largest STACK_COLOURS, then the rest together),

@@ -124,30 +124,112 @@ def codes(summaries: Iterable[BudgetSummary], order: dict[str, int]) -> dict[tup
 
 
 @dataclass(frozen=True)
-class CodeSection:
-    """The documents of one year and kind that use a code: every row, and the publishers side by side in one
-    unit, from the table that classifies all spending by the code (where they print one)."""
+class CodeColumn:
+    """A column of a code's table: one kind of table and the amount column its rows show."""
 
+    table_kind: str
+    table: Text  # the kind's name in the catalogue (the printed title where the catalogue has none)
+    column: Text  # the amount column's title, as first printed
+    unit: str  # the unit of every amount in the column; "" where documents print it in different units
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    """One document's rows with a code, under the columns of its section (several lines where a document
+    prints the code in more than one table of a kind)."""
+
+    use: Use
+    cells: tuple[tuple[CodedLine, ...], ...]
+
+
+@dataclass(frozen=True)
+class CodeSection:
+    """The documents of one region, year and kind that use a code: every row of theirs in a grid (a document
+    per row, a kind of table per column), and the publishers side by side in one unit, from the table that
+    classifies all spending by the code (where they print one)."""
+
+    region_id: str
+    region: Text
     year: int
     kind: str
-    uses: tuple[Use, ...]
+    columns: tuple[CodeColumn, ...]
+    rows: tuple[CodeRow, ...]
     compared: Matrix  # one line: each publisher's amount in the comparison table
     compared_in: tuple[Text, ...]  # the names of the table kinds that comparison reads
+    part: int = 0  # where a section is split over pages: which part of it this is, from 0
+
+    @property
+    def id(self) -> str:
+        return f"{self.region_id}-{self.year}-{self.kind}" + (f"-{self.part + 1}" if self.part else "")
+
+    @property
+    def uses(self) -> tuple[Use, ...]:
+        return tuple(r.use for r in self.rows)
+
+    @property
+    def lines(self) -> int:
+        return sum(len(r.use.lines) for r in self.rows)
+
+    @property
+    def weight(self) -> int:
+        return SECTION_WEIGHT + sum(weight(r.use) for r in self.rows)
+
+
+# Roughly what a code's page holds, in hundreds of bytes of English HTML: a section's heading and table
+# header about 1,500 bytes; a document's row header and bar about 300, and a cell per line.
+SECTION_WEIGHT = 15
+
+
+def weight(use: Use) -> int:
+    return 3 + len(use.lines)
 
 
 def code_sections(code: Code, catalogue: Catalogue) -> tuple[CodeSection, ...]:
-    keys = list(dict.fromkeys((u.budget.year, u.budget.document) for u in code.uses))
-    keys.sort(key=lambda k: -k[0])  # stable: kinds keep the order of the uses
-    out = []
-    for year, kind in keys:
-        uses = tuple(u for u in code.uses if (u.budget.year, u.budget.document) == (year, kind))
-        primary = [next((line for line in u.lines if line.table_kind in COMPARED[code.scheme]), None) for u in uses]
-        shown = [(u, line) for u, line in zip(uses, primary, strict=True) if line is not None]
-        compared = line_matrix(code.code, shown)
-        names = tuple(dict.fromkeys(catalogue.kinds[line.table_kind].name for _, line in shown
-                                    if line.table_kind in catalogue.kinds))
-        out.append(CodeSection(year, kind, uses, compared, names))
-    return tuple(out)
+    """The code's uses by region, year (newest first) and document kind: the order `codes` gives the uses."""
+    groups: dict[tuple[str, int, str], list[Use]] = {}
+    for u in code.uses:
+        groups.setdefault((u.budget.region_id, u.budget.year, u.budget.document), []).append(u)
+    return tuple(section_of(code, tuple(uses), catalogue) for uses in groups.values())
+
+
+def section_of(code: Code, uses: tuple[Use, ...], catalogue: Catalogue) -> CodeSection:
+    """One region, year and kind's uses of a code (all of them, or one page of them), compared."""
+    first = uses[0].budget
+    columns: dict[tuple[str, str], CodeColumn] = {}
+    units: dict[tuple[str, str], set[str]] = {}
+    for u in uses:
+        for line in u.lines:
+            kind = catalogue.kinds.get(line.table_kind)
+            key = (line.table_kind, line.column.zh)
+            columns.setdefault(key, CodeColumn(line.table_kind, kind.name if kind else line.table, line.column, ""))
+            units.setdefault(key, set()).add(line.unit)
+    columns = {key: replace(c, unit=next(iter(units[key])) if len(units[key]) == 1 else "")
+               for key, c in columns.items()}
+    rows = tuple(CodeRow(u, tuple(tuple(line for line in u.lines if (line.table_kind, line.column.zh) == key)
+                                  for key in columns)) for u in uses)
+    primary = [next((line for line in u.lines if line.table_kind in COMPARED[code.scheme]), None) for u in uses]
+    shown = [(u, line) for u, line in zip(uses, primary, strict=True) if line is not None]
+    names = tuple(dict.fromkeys(catalogue.kinds[line.table_kind].name for _, line in shown
+                                if line.table_kind in catalogue.kinds))
+    return CodeSection(first.region_id, first.region, first.year, first.document, tuple(columns.values()), rows,
+                       line_matrix(code.code, shown), names)
+
+
+def split_section(code: Code, section: CodeSection, page_weight: int,
+                  catalogue: Catalogue) -> tuple[CodeSection, ...]:
+    """A section in pages of at most `page_weight` (as `weight` counts it); a document is never split over two
+    pages. Each page has its own columns and comparison."""
+    pages: list[list[Use]] = [[]]
+    total = SECTION_WEIGHT
+    for u in section.uses:
+        if pages[-1] and total + weight(u) > page_weight:
+            pages.append([])
+            total = SECTION_WEIGHT
+        pages[-1].append(u)
+        total += weight(u)
+    if len(pages) == 1:
+        return (section,)
+    return tuple(replace(section_of(code, tuple(p), catalogue), part=k) for k, p in enumerate(pages))
 
 
 def line_matrix(code: str, shown: list[tuple[Use, CodedLine]]) -> Matrix:

@@ -12,8 +12,8 @@ from markupsafe import Markup, escape
 from . import charts, urls
 from .across import common_unit, convert, group_figures
 from .catalogue import Catalogue
-from .classified import SCHEMES, Code, code_sections, coded_scheme, codes
-from .directory import Group, Publisher, regions
+from .classified import SCHEMES, Code, CodeSection, code_sections, coded_scheme, codes, split_section
+from .directory import Group, Publisher, Region, regions
 from .english import translated
 from .figures import BY_ECONOMIC, BY_FUNCTION, compare, key_figures
 from .i18n import UI
@@ -225,12 +225,89 @@ def group_pages(group: Group, ui: UI) -> list[Page]:
             for lang in urls.LANGS]
 
 
-def code_pages(code: Code, catalogue: Catalogue, ui: UI) -> list[Page]:
-    sections = code_sections(code, catalogue)
-    chart_set = [charts.stacked_chart(f"chart-{s.year}-{s.kind}", s.compared) for s in sections]
+# What a code page holds at most, as classified.weight counts it (about 33 KB of English HTML): with the
+# chrome and the stylesheet a page stays under 50 KB. Past it, the code's rows go on as many pages as they
+# need, each region, year and kind of document in order.
+PAGE_WEIGHT = 290
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    """A region, year and kind of document in the list of a code's pages: where its rows start."""
+
+    section: CodeSection  # its first part
+    documents: int
+    page: int  # from 1
+
+
+def code_pages(code: Code, children: tuple[Code, ...], catalogue: Catalogue, ui: UI,
+               page_weight: int = PAGE_WEIGHT) -> list[Page]:
+    """The code's pages: every use, by region, year and kind, on as few pages as the size bound allows."""
+    packed = code_page_sections(code, len(children), catalogue, page_weight)
     title = ui.text(f"codes.page_title_{code.scheme}", code=code.code, name=code.name)
-    return [Page(urls.code(lang, code.scheme, code.code), "code.html", lang, title,
-                 {"code": code, "sections": sections, "charts": chart_set, "indexed": True}) for lang in urls.LANGS]
+    entries = code_entries(packed) if len(packed) > 1 else []
+    pages = []
+    for number, shown in enumerate(packed, 1):
+        page_title = title if number == 1 else ui.text("pager.title", title=title, page=number)
+        paths = {lang: tuple(urls.code(lang, code.scheme, code.code, n) for n in range(1, len(packed) + 1))
+                 for lang in urls.LANGS}
+        pages += [Page(paths[lang][number - 1], "code.html", lang, page_title,
+                       {"code": code, "children": children if number == 1 else (), "entries": entries,
+                        "sections": shown, "charts": section_charts(shown), "number": number,
+                        "paths": paths[lang], "indexed": number == 1})  # the code's first page is the one to find
+                  for lang in urls.LANGS]
+    return pages
+
+
+def code_entries(packed: list[tuple[CodeSection, ...]]) -> list[CodeEntry]:
+    documents: dict[tuple[str, int, str], int] = {}
+    for page in packed:
+        for s in page:
+            key = (s.region_id, s.year, s.kind)
+            documents[key] = documents.get(key, 0) + len(s.uses)
+    return [CodeEntry(s, documents[s.region_id, s.year, s.kind], number)
+            for number, page in enumerate(packed, 1) for s in page if s.part == 0]
+
+
+def code_page_sections(code: Code, children: int, catalogue: Catalogue,
+                       page_weight: int) -> list[tuple[CodeSection, ...]]:
+    """The sections of each of the code's pages: a section too large for a page is split into parts first,
+    then the parts fill the pages in order. The first page also lists the codes below and, where there are
+    several pages, what each holds (about 200 bytes a line)."""
+    sections = code_sections(code, catalogue)
+    parts = [part for s in sections for part in split_section(code, s, page_weight, catalogue)]
+    pages: list[list[CodeSection]] = [[]]
+    total = 2 * (children + len(sections))
+    for part in parts:
+        if pages[-1] and total + part.weight > page_weight:
+            pages.append([])
+            total = 0
+        pages[-1].append(part)
+        total += part.weight
+    return [tuple(p) for p in pages]
+
+
+def section_charts(sections: tuple[CodeSection, ...]) -> list[charts.StackedChart | None]:
+    return [charts.stacked_chart(f"chart-{s.id}", s.compared) for s in sections]
+
+
+# Entries on a page of a region's data packages: each is about 900 bytes of English HTML.
+DATASETS_PER_PAGE = 25
+
+
+def data_region_pages(region: Region, ui: UI) -> list[Page]:
+    """The data packages of a region's documents, by publisher, DATASETS_PER_PAGE to a page."""
+    documents = [d for p in region.publishers for d in p.documents]
+    shown = [documents[i:i + DATASETS_PER_PAGE] for i in range(0, len(documents), DATASETS_PER_PAGE)]
+    title = ui.text("data.region_title", region=region.name)
+    out = []
+    for lang in urls.LANGS:
+        paths = tuple(urls.data_region(lang, region.id, n) for n in range(1, len(shown) + 1))
+        out += [Page(paths[n - 1], "data_region.html", lang,
+                     title if n == 1 else ui.text("pager.title", title=title, page=n),
+                     {"region": region, "budgets": chunk, "number": n, "paths": paths, "indexed": n == 1})
+                for n, chunk in enumerate(shown, 1)]
+    return out
 
 
 def site_pages(summaries: list[BudgetSummary], ui: UI, catalogue: Catalogue,
@@ -249,7 +326,9 @@ def site_pages(summaries: list[BudgetSummary], ui: UI, catalogue: Catalogue,
             by_year.setdefault(g.year, []).append(g)
     year_groups = sorted(by_year.items(), key=lambda kv: -kv[0])
     comparable = [g for r in region_list for g in r.groups if g.comparable]
-    schemes = [(scheme, [c for (s, _), c in code_index.items() if s == scheme]) for scheme in SCHEMES]
+    # the index lists the codes at the top; each code's page lists the codes below it
+    schemes = [(scheme, [c for (s, _), c in code_index.items() if s == scheme and not c.parent],
+                sum(1 for s, _ in code_index if s == scheme)) for scheme in SCHEMES]
     pages = [Page(urls.ROOT, "index.html", "", site_name, {}, alternates=False),
              Page(urls.NOT_FOUND, "404.html", "", ui.text("notfound.title"), {}, alternates=False)]
     common = {"totals": totals, "indexed": True}
@@ -261,15 +340,17 @@ def site_pages(summaries: list[BudgetSummary], ui: UI, catalogue: Catalogue,
                  {**common, "regions": region_list}),
             Page(urls.years(lang), "years.html", lang, ui.text("years.title"), {**common, "years": year_groups}),
             Page(urls.codes(lang), "codes.html", lang, ui.text("codes.title"), {**common, "schemes": schemes}),
-            Page(urls.data_access(lang), "data.html", lang, ui.text("data.title"), {"budgets": budgets,
-                                                                                    "indexed": True}),
+            Page(urls.data_access(lang), "data.html", lang, ui.text("data.title"),
+                 {"budgets": budgets, "regions": region_list, "indexed": True}),
             Page(urls.search(lang), "search.html", lang, ui.text("search.title"), {"shards": search_shards})]
         pages += [Page(urls.region(lang, r.id), "region.html", lang, r.name, {**common, "region": r})
                   for r in region_list]
     for r in region_list:
+        pages += data_region_pages(r, ui)
         for g in r.groups:
             if g.comparable:
                 pages += group_pages(g, ui)
     for c in code_index.values():
-        pages += code_pages(c, catalogue, ui)
+        pages += code_pages(c, tuple(code_index[c.scheme, child] for child in c.children), catalogue, ui,
+                            PAGE_WEIGHT)
     return pages

@@ -71,9 +71,10 @@ def codes(lang: str) -> str:
     return f"{lang}/codes/"
 
 
-def code(lang: str, scheme: str, code_value: str) -> str:
-    """One code (function or economic) across every publisher."""
-    return f"{lang}/codes/{scheme}/{code_value}/"
+def code(lang: str, scheme: str, code_value: str, page: int = 1) -> str:
+    """One code (function or economic) across every publisher; page 2 on where its rows need more than one."""
+    first = f"{lang}/codes/{scheme}/{code_value}/"
+    return first if page == 1 else f"{first}{page}/"
 
 
 def years(lang: str) -> str:
@@ -82,6 +83,12 @@ def years(lang: str) -> str:
 
 def data_access(lang: str) -> str:
     return f"{lang}/data/"
+
+
+def data_region(lang: str, region_id: str, page: int = 1) -> str:
+    """The data packages of one region's documents, a page of them at a time."""
+    first = f"{data_access(lang)}{region_id}/"
+    return first if page == 1 else f"{first}{page}/"
 
 
 def search(lang: str) -> str:

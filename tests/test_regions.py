@@ -278,27 +278,110 @@ def coded_rows(code: str) -> dict[str, int]:
     return out
 
 
+def pager_paths(site: Path, first: str) -> list[str]:
+    """A list's pages, from its first: the pager's links, or the first page alone."""
+    pager = page(site, first).find("nav", cls="pager")
+    if pager is None:
+        return [first]
+    return [resolve(first, a.get("href") or "") for a in pager.find_all("a") if not a.get("rel")]
+
+
+def rows_shown(site: Path, first: str, code: str) -> dict[str, int]:
+    """slug -> how many table rows with `code` the code's pages link to, each link checked to land on a row
+    that prints the code."""
+    found: dict[str, int] = {}
+    for path in pager_paths(site, first):
+        for section in page(site, path).one("main").find_all("section"):
+            for td in section.one("table").one("tbody").find_all("td"):
+                for a in td.find_all("a"):
+                    target, _, anchor = (a.get("href") or "").partition("#")
+                    table_page = resolve(path, target)
+                    slug = table_page.strip("/").split("/")[1]
+                    found[slug] = found.get(slug, 0) + 1
+                    row = parse_file(site / table_page / "index.html").one("tr", id=anchor)
+                    assert code in [c.clean_text() for c in row.find_all("td")], (path, a.get("href"))
+    return found
+
+
+def scheme_of(code: str) -> str:
+    return "economic" if code.startswith("3") else "function"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("code", ["201", "208", "301"])
 def test_a_code_page_lists_every_row_of_every_document_with_the_code(built_site, lang, code):
-    scheme = "economic" if code.startswith("3") else "function"
-    path = f"{lang}/codes/{scheme}/{code}/"
     expected = coded_rows(code)
     assert len(expected) >= 2, f"{code} is used by several documents"
-    found: dict[str, int] = {}
-    for section in page(built_site, path).one("main").find_all("section"):
-        table = next((t for t in section.find_all("table")), None)
-        if table is None:
-            continue
-        for tr in table.one("tbody").find_all("tr"):
-            href = tr.find_all("a")[-1].get("href") or ""  # the row's table, at the row
-            target, _, anchor = href.partition("#")
-            table_page = resolve(path, target)
-            slug = table_page.strip("/").split("/")[1]
-            found[slug] = found.get(slug, 0) + 1
-            row = parse_file(built_site / table_page / "index.html").one("tr", id=anchor)
-            assert code in [td.clean_text() for td in row.find_all("td")], (path, href)
-    assert found == expected
+    assert rows_shown(built_site, f"{lang}/codes/{scheme_of(code)}/{code}/", code) == expected
+
+
+@pytest.fixture(scope="module")
+def small_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real corpus built with code pages and data pages that hold a few documents each, so that they
+    span pages."""
+    from conftest import build_into, copy_project
+
+    from budgetsite import pages
+
+    root = copy_project(tmp_path_factory.mktemp("small") / "project", datasets=None)
+    sizes = pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE
+    pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE = 30, 2
+    try:
+        status, _, err = build_into(root, root / "site", "--no-cache")
+    finally:
+        pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE = sizes
+    assert status == 0, err
+    return root / "site"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("code", ["201", "208", "301"])
+def test_a_code_over_several_pages_still_lists_every_row_once(small_pages, lang, code):
+    first = f"{lang}/codes/{scheme_of(code)}/{code}/"
+    paths = pager_paths(small_pages, first)
+    assert len(paths) > 1, f"{code} spans pages at a small page size"
+    assert paths[0] == first and paths[1:] == [f"{first}{n}/" for n in range(2, len(paths) + 1)]
+    assert rows_shown(small_pages, first, code) == coded_rows(code)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_pages_of_a_code_link_to_each_other_and_only_the_first_is_indexed(small_pages, lang):
+    first = f"{lang}/codes/function/208/"
+    paths = pager_paths(small_pages, first)
+    anchors_by_page = {}
+    for number, path in enumerate(paths, 1):
+        doc = page(small_pages, path)
+        current = doc.one("nav", cls="pager").one("a", aria_current="page")
+        assert resolve(path, current.get("href") or "") == path and current.clean_text() == str(number)
+        assert (doc.one("main").get("data-pagefind-body") is not None) == (number == 1), path
+        anchors_by_page[path] = {s.get("id") for s in doc.one("main").find_all("h2")}
+    # the first page says where each region, year and kind of document starts
+    where = page(small_pages, first).one("caption", id="parts-caption").parent
+    links = [a.get("href") or "" for a in where.one("tbody").find_all("a")]
+    assert links
+    for href in links:
+        target, _, anchor = href.partition("#")
+        assert anchor in anchors_by_page[resolve(first, target)], href
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_dataset_is_listed_once_on_its_regions_data_pages(small_pages, lang):
+    by_region: dict[str, list[str]] = {}
+    for slug in descriptors():
+        by_region.setdefault(info(slug)["region_id"], []).append(slug)
+    assert any(len(slugs) > 2 for slugs in by_region.values()), "a region spans data pages"
+    for region_id, slugs in by_region.items():
+        first = f"{lang}/data/{region_id}/"
+        listed = []
+        for path in pager_paths(small_pages, first):
+            for a in page(small_pages, path).one("main").find_all("a"):
+                target = resolve(path, a.get("href") or "")
+                if target.endswith("/datapackage.json"):
+                    assert (small_pages / target).is_file(), target
+                    listed.append(target.split("/")[1])
+        assert sorted(listed) == sorted(slugs), region_id
+        index = page(small_pages, f"{lang}/data/")
+        assert first in {resolve(f"{lang}/data/", a.get("href") or "") for a in index.find_all("a")}
 
 
 def test_table_pages_link_their_codes_to_the_code_pages(built_site):
