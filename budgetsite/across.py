@@ -9,7 +9,7 @@ document does not print stays empty; it is never taken as zero.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .figures import KeyFigures, Shares
@@ -55,6 +55,15 @@ class Matrix:
 
     def __bool__(self) -> bool:
         return bool(self.lines)
+
+    def columns(self, start: int, stop: int) -> Matrix:
+        """The same lines for documents start..stop-1 only: one page of a comparison too wide for one."""
+        return Matrix(self.documents[start:stop], tuple(replace(line, values=line.values[start:stop])
+                                                        for line in self.lines), self.unit, self.places)
+
+    def largest(self) -> Decimal:
+        """The largest document's sum over the lines (0 for none): the scale of its bars."""
+        return max((t for t in self.totals() if t is not None), default=ZERO)
 
     def totals(self) -> tuple[Decimal | None, ...]:
         """Each document's sum over the lines; None where it prints none of them."""
@@ -143,6 +152,13 @@ class GroupFigures:
     agency_operation: Matrix
     unit: str
     places: int
+
+    def columns(self, start: int, stop: int) -> GroupFigures:
+        return GroupFigures(**{part: getattr(self, part).columns(start, stop) for part in PARTS},
+                            unit=self.unit, places=self.places)
+
+
+PARTS = ("totals", "by_function", "by_economic", "personnel_public", "three_public", "agency_operation")
 
 
 def group_figures(documents: tuple[BudgetSummary, ...]) -> GroupFigures:

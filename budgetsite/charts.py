@@ -131,13 +131,14 @@ class StackedChart:
         return next((r for r in self.rows if r.document.slug == slug), None)
 
 
-def stacked_chart(chart_id: str, matrix: Matrix) -> StackedChart | None:
+def stacked_chart(chart_id: str, matrix: Matrix, scale: Decimal | None = None) -> StackedChart | None:
     """A bar per document, split into the matrix's lines (the largest STACK_COLOURS, then the rest together),
-    all on one scale so that both size and make-up can be compared."""
+    all on one scale so that both size and make-up can be compared: the largest document's, or `scale` (the
+    largest of a comparison shown over several pages)."""
     if not matrix:
         return None
     totals = matrix.totals()
-    largest = max((t for t in totals if t is not None), default=Decimal(0))
+    largest = scale if scale is not None else matrix.largest()
     if not largest:
         return None
     coloured = matrix.lines if len(matrix.lines) <= STACK_COLOURS + 1 else matrix.lines[:STACK_COLOURS]

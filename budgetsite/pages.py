@@ -10,7 +10,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from . import charts, urls
-from .across import common_unit, convert, group_figures
+from .across import PARTS, common_unit, convert, group_figures
 from .catalogue import Catalogue
 from .classified import SCHEMES, Code, CodeSection, code_sections, coded_scheme, codes, split_section
 from .directory import Group, Publisher, Region, regions
@@ -212,17 +212,33 @@ def department_pages(publisher: Publisher, load: Callable[[str], Budget], ui: UI
     return pages
 
 
+# Publishers side by side on one page of a region's comparison: each adds about 6 KB of English HTML (a bar
+# and a column in each of six parts, up to some 25 lines), so that a page stays under 50 KB with the stylesheet.
+DOCUMENTS_PER_COMPARISON = 5
+
+
 def group_pages(group: Group, ui: UI) -> list[Page]:
-    """The publishers of a region side by side, for documents of one kind and year."""
+    """The publishers of a region side by side, for documents of one kind and year: DOCUMENTS_PER_COMPARISON
+    to a page, every page in the group's unit and its bars on the group's scale."""
     figures = group_figures(group.documents)
-    chart_set = {key: charts.stacked_chart(f"chart-{key.replace('_', '-')}", getattr(figures, key))
-                 for key in ("totals", "by_function", "by_economic", "personnel_public", "three_public",
-                             "agency_operation")}
+    scales = {part: getattr(figures, part).largest() for part in PARTS}
     title = ui.text("pages.region_compare", region=group.region,
                     document=ui.text(f"document.{group.kind}.year", year=group.year))
-    return [Page(urls.region_comparison(lang, group.region_id, group.year, group.kind), "region_compare.html", lang,
-                 title, {"group": group, "figures": figures, "charts": chart_set, "indexed": True})
-            for lang in urls.LANGS]
+    starts = range(0, len(group.documents), DOCUMENTS_PER_COMPARISON)
+    out = []
+    for lang in urls.LANGS:
+        paths = tuple(urls.region_comparison(lang, group.region_id, group.year, group.kind, n)
+                      for n in range(1, len(starts) + 1))
+        for n, start in enumerate(starts, 1):
+            shown = figures.columns(start, start + DOCUMENTS_PER_COMPARISON)
+            chart_set = {part: charts.stacked_chart(f"chart-{part.replace('_', '-')}", getattr(shown, part),
+                                                    scales[part]) for part in PARTS}
+            out.append(Page(paths[n - 1], "region_compare.html", lang,
+                            title if n == 1 else ui.text("pager.title", title=title, page=n),
+                            {"group": group, "documents": group.documents[start:start + DOCUMENTS_PER_COMPARISON],
+                             "first": start + 1, "figures": shown,
+                             "charts": chart_set, "number": n, "paths": paths, "indexed": n == 1}))
+    return out
 
 
 # What a code page holds at most, as classified.weight counts it (about 33 KB of English HTML): with the

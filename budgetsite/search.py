@@ -34,7 +34,7 @@ SHARD_PAGES = 1000
 MAX_SHARDS = 32
 # Amounts are not indexed: search finds words (publishers, items, programmes), the figures are in the tables
 # and downloads; leaving them out saves a quarter of Pagefind's time and of the index.
-EXCLUDED = ("td.num",)
+EXCLUDED = ("td.num", "table.matrix td")
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 
 

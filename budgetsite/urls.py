@@ -61,9 +61,11 @@ def region(lang: str, region_id: str) -> str:
     return f"{lang}/regions/{region_id}/"
 
 
-def region_comparison(lang: str, region_id: str, year: int, document: str) -> str:
-    """The publishers of one region side by side: documents of one kind and year."""
-    return f"{lang}/regions/{region_id}/{year}/{document}/"
+def region_comparison(lang: str, region_id: str, year: int, document: str, page: int = 1) -> str:
+    """The publishers of one region side by side: documents of one kind and year; page 2 on where they are
+    too many for one."""
+    first = f"{lang}/regions/{region_id}/{year}/{document}/"
+    return first if page == 1 else f"{first}{page}/"
 
 
 def codes(lang: str) -> str:

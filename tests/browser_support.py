@@ -29,6 +29,7 @@ LANGUAGE_PAGES = {
     "quality": "{lang}/" + SLUG + "/quality/",
     "glossary": "{lang}/" + SLUG + "/glossary/",
     "data": "{lang}/data/",
+    "region-data": "{lang}/data/shanghai-putuo/",
     "search": "{lang}/search/?q={query}",
     # the corpus: regions, publishers, comparisons, codes; and the other document kinds
     "region": "{lang}/regions/shanghai-putuo/",

@@ -89,15 +89,28 @@ def stated_unit(node: Node, lang: str) -> str:
 
 
 def matrix(site: Path, path: str, table_id: str, lang: str) -> tuple[str, list[str], dict[str, list[str]]]:
-    """A comparison table: its unit, the documents of its columns (slugs), and per line label its cells."""
-    table = page(site, path).one("table", id=table_id)
-    slugs = [resolve(path, a.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
-             for a in table.one("thead").find_all("a")]
-    body = {}
-    for tr in table.one("tbody").find_all("tr"):
-        cells = tr.elements()
-        body[cells[0].clean_text()] = [c.clean_text() for c in cells[1:]]
-    return stated_unit(table.one("caption"), lang), slugs, body
+    """A comparison table, over every page of the comparison: its unit, the documents of its columns (slugs),
+    and per line label its cells."""
+    units, slugs, body = set(), [], {}
+    for shown in pager_paths(site, path):
+        table = page(site, shown).one("table", id=table_id)
+        units.add(stated_unit(table.one("caption"), lang))
+        slugs += [resolve(shown, a.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
+                  for a in table.one("thead").find_all("a")]
+        for tr in table.one("tbody").find_all("tr"):
+            cells = tr.elements()
+            body.setdefault(cells[0].clean_text(), []).extend(c.clean_text() for c in cells[1:])
+    assert len(units) == 1, f"{path}: every page of a comparison is in one unit, not {units}"
+    assert all(len(cells) == len(slugs) for cells in body.values()), f"{path}: every line on every page"
+    return units.pop(), slugs, body
+
+
+def pager_paths(site: Path, first: str) -> list[str]:
+    """A list's pages, from its first: the pager's links, or the first page alone."""
+    pager = page(site, first).find("nav", cls="pager")
+    if pager is None:
+        return [first]
+    return [resolve(first, a.get("href") or "") for a in pager.find_all("a") if not a.get("rel")]
 
 
 # --- navigation --------------------------------------------------------------------------------------------
@@ -179,6 +192,31 @@ def test_a_department_and_its_unit_budget_side_by_side_never_added(built_site, l
         assert ("不能相加" if lang == "zh" else "never added") in notes
 
 
+@pytest.fixture(scope="module")
+def small_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real corpus built with code pages and data pages that hold a few documents each, so that they
+    span pages."""
+    from conftest import build_into, copy_project
+
+    from budgetsite import pages
+
+    root = copy_project(tmp_path_factory.mktemp("small") / "project", datasets=None)
+    sizes = pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE, pages.DOCUMENTS_PER_COMPARISON
+    pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE, pages.DOCUMENTS_PER_COMPARISON = 30, 2, 1
+    try:
+        status, _, err = build_into(root, root / "site", "--no-cache")
+    finally:
+        pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE, pages.DOCUMENTS_PER_COMPARISON = sizes
+    assert status == 0, err
+    return root / "site"
+
+
+@pytest.fixture(params=["one page", "a publisher a page"])
+def comparisons(request: pytest.FixtureRequest, built_site: Path) -> Path:
+    """The site as built, and built with one publisher per page of a comparison."""
+    return built_site if request.param == "one page" else request.getfixturevalue("small_pages")
+
+
 # --- comparisons within a region and year ------------------------------------------------------------------
 
 def groups() -> dict[tuple[str, int, str], list[str]]:
@@ -198,10 +236,24 @@ def test_the_corpus_has_comparisons_of_every_document_kind():
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_comparison_holds_exactly_the_documents_of_its_year_and_kind(built_site, lang):
+def test_every_comparison_holds_exactly_the_documents_of_its_year_and_kind(comparisons, lang):
     for key, slugs in groups().items():
-        _, columns, _ = matrix(built_site, group_path(lang, key), "table-totals", lang)
+        _, columns, _ = matrix(comparisons, group_path(lang, key), "table-totals", lang)
         assert sorted(columns) == slugs, (key, columns)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_comparison_over_several_pages_draws_its_bars_on_one_scale(small_pages, lang):
+    for key, slugs in groups().items():
+        paths = pager_paths(small_pages, group_path(lang, key))
+        assert len(paths) == len(slugs), (key, paths)  # a publisher a page
+        widths = []
+        for path in paths:
+            chart = page(small_pages, path).one("figure", aria_labelledby="chart-totals-title")
+            widths += [sum(Decimal(r.get("width") or "0") for r in li.find_all("rect"))
+                       for li in chart.one("ul", cls="stack-rows").find_all("li")]
+        assert len(widths) == len(slugs) and max(widths) == 360, (key, widths)
+        assert min(widths) < 360, f"{key}: each page drew its own scale: {widths}"
 
 
 EXPENDITURE = {"department-budget": ("expenditure-budget", "total"), "unit-budget": ("expenditure-budget", "total"),
@@ -217,11 +269,11 @@ def expected_in(unit: str, yuan: Decimal) -> Decimal:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("part", ["by_function", "by_economic"])
-def test_comparison_by_class_equals_the_tables_converted_exactly(built_site, lang, part):
+def test_comparison_by_class_equals_the_tables_converted_exactly(comparisons, lang, part):
     sources = EXPENDITURE if part == "by_function" else ECONOMIC
     for key, _ in groups().items():
         kind, field = sources[key[2]]
-        unit, columns, body = matrix(built_site, group_path(lang, key), f"table-{part}", lang)
+        unit, columns, body = matrix(comparisons, group_path(lang, key), f"table-{part}", lang)
         seen = set()
         for label, cells in body.items():
             code = label.split()[0]
@@ -243,10 +295,10 @@ THREE_PUBLIC = {"three-public-expenses": ("overseas", "vehicle_total", "receptio
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_comparison_of_three_official_expenses_equals_the_tables(built_site, lang):
+def test_comparison_of_three_official_expenses_equals_the_tables(comparisons, lang):
     checked = 0
     for key in groups():
-        unit, columns, body = matrix(built_site, group_path(lang, key), "table-three_public", lang)
+        unit, columns, body = matrix(comparisons, group_path(lang, key), "table-three_public", lang)
         lines = [cells for label, cells in body.items() if label not in ("所列合计", "Sum of the lines shown")]
         for i, slug in enumerate(columns):
             kind = next(k for k in THREE_PUBLIC if table_of_kind(slug, k))
@@ -278,14 +330,6 @@ def coded_rows(code: str) -> dict[str, int]:
     return out
 
 
-def pager_paths(site: Path, first: str) -> list[str]:
-    """A list's pages, from its first: the pager's links, or the first page alone."""
-    pager = page(site, first).find("nav", cls="pager")
-    if pager is None:
-        return [first]
-    return [resolve(first, a.get("href") or "") for a in pager.find_all("a") if not a.get("rel")]
-
-
 def rows_shown(site: Path, first: str, code: str) -> dict[str, int]:
     """slug -> how many table rows with `code` the code's pages link to, each link checked to land on a row
     that prints the code."""
@@ -313,25 +357,6 @@ def test_a_code_page_lists_every_row_of_every_document_with_the_code(built_site,
     expected = coded_rows(code)
     assert len(expected) >= 2, f"{code} is used by several documents"
     assert rows_shown(built_site, f"{lang}/codes/{scheme_of(code)}/{code}/", code) == expected
-
-
-@pytest.fixture(scope="module")
-def small_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real corpus built with code pages and data pages that hold a few documents each, so that they
-    span pages."""
-    from conftest import build_into, copy_project
-
-    from budgetsite import pages
-
-    root = copy_project(tmp_path_factory.mktemp("small") / "project", datasets=None)
-    sizes = pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE
-    pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE = 30, 2
-    try:
-        status, _, err = build_into(root, root / "site", "--no-cache")
-    finally:
-        pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE = sizes
-    assert status == 0, err
-    return root / "site"
 
 
 @pytest.mark.parametrize("lang", LANGS)
