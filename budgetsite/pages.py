@@ -237,7 +237,8 @@ def group_pages(group: Group, ui: UI) -> list[Page]:
                             title if n == 1 else ui.text("pager.title", title=title, page=n),
                             {"group": group, "documents": group.documents[start:start + DOCUMENTS_PER_COMPARISON],
                              "first": start + 1, "figures": shown,
-                             "charts": chart_set, "number": n, "paths": paths, "indexed": n == 1}))
+                             "charts": chart_set, "number": n, "paths": paths, "indexed": n == 1},
+                            sources=tuple(d.slug for d in group.documents), shape=repr(group.region)))
     return out
 
 
@@ -262,15 +263,20 @@ def code_pages(code: Code, children: tuple[Code, ...], catalogue: Catalogue, ui:
     packed = code_page_sections(code, len(children), catalogue, page_weight)
     title = ui.text(f"codes.page_title_{code.scheme}", code=code.code, name=code.name)
     entries = code_entries(packed) if len(packed) > 1 else []
+    paths = {lang: tuple(urls.code(lang, code.scheme, code.code, n) for n in range(1, len(packed) + 1))
+             for lang in urls.LANGS}
     pages = []
     for number, shown in enumerate(packed, 1):
         page_title = title if number == 1 else ui.text("pager.title", title=title, page=number)
-        paths = {lang: tuple(urls.code(lang, code.scheme, code.code, n) for n in range(1, len(packed) + 1))
-                 for lang in urls.LANGS}
+        first = number == 1
+        shape = repr((code.name, len(code.uses), code.parent, len(packed), number,
+                      [(e.section.id, e.documents, e.page) for e in entries] if first else (),
+                      [(c.code, c.name, len(c.uses)) for c in children] if first else ()))
         pages += [Page(paths[lang][number - 1], "code.html", lang, page_title,
-                       {"code": code, "children": children if number == 1 else (), "entries": entries,
+                       {"code": code, "children": children if first else (), "entries": entries,
                         "sections": shown, "charts": section_charts(shown), "number": number,
-                        "paths": paths[lang], "indexed": number == 1})  # the code's first page is the one to find
+                        "paths": paths[lang], "indexed": first},  # the code's first page is the one to find
+                       sources=tuple(u.budget.slug for s in shown for u in s.uses), shape=shape)
                   for lang in urls.LANGS]
     return pages
 
@@ -321,7 +327,8 @@ def data_region_pages(region: Region, ui: UI) -> list[Page]:
         paths = tuple(urls.data_region(lang, region.id, n) for n in range(1, len(shown) + 1))
         out += [Page(paths[n - 1], "data_region.html", lang,
                      title if n == 1 else ui.text("pager.title", title=title, page=n),
-                     {"region": region, "budgets": chunk, "number": n, "paths": paths, "indexed": n == 1})
+                     {"region": region, "budgets": chunk, "number": n, "paths": paths, "indexed": n == 1},
+                     sources=tuple(d.slug for d in documents), shape=repr(region.name))
                 for n, chunk in enumerate(shown, 1)]
     return out
 

@@ -37,7 +37,7 @@ from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
 from .pages import kind_order
 from .pool import run_tasks
 from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard, shard_count
-from .sitewide import write_corpus, write_site_wide
+from .sitewide import Kept, write_corpus, write_site_wide
 from .timing import Stats, timed
 from .timing import merge as merge_stats
 from .units import BuildFailed, catalogue_of, render_budget, render_department
@@ -145,9 +145,10 @@ class Rendered:
     shards: dict[str, str]  # search shard -> the key of what it indexes
     shard_count: int  # department shards (search.shard_count)
     keys: dict[str, dict[str, str]]  # "budgets"/"departments" -> name -> the key its files were rendered for
-    fresh: list[str]  # HTML files rendered in this run (the link check reads these)
+    fresh: list[str]  # HTML files rendered in this run, not linked from the last (the link check reads these)
     reused: int  # budgets linked from the previous site
     site_wide: list[str]  # the site-wide pages search indexes (home, regions, comparisons, codes, ...)
+    site_keys: dict[str, str]  # site-wide page -> the key it was rendered for, where it has one
 
 
 def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore,
@@ -173,15 +174,17 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     before = set(writer.written)
     with timed(stats, "site-wide pages (wall)"):
         sources = (store.folder, [validated.keys[s.slug] for s in validated.summaries])
-        indexed = write_site_wide(writer, validated.summaries, sources, tuple(sorted(shards)) + (SITE_SHARD,), config,
-                                  owned, workers)
+        kept = Kept(previous.get("site", {}), config.output) if previous else None
+        site_wide = write_site_wide(writer, validated.summaries, sources, tuple(sorted(shards)) + (SITE_SHARD,),
+                                    config, owned, workers, plan.site_key, kept)
     with timed(stats, "corpus-wide amounts (wall)"):
         parts = (store.load_part(validated.keys[s.slug]) for s in validated.summaries)
         write_corpus(writer, validated.summaries, parts, config, owned)
-    fresh += sorted(p for p in writer.written.keys() - before if p.endswith(".html"))
-    shards[SITE_SHARD] = cache.digest_files(staged, indexed)
+    fresh += sorted(p for p in writer.written.keys() - before - site_wide.kept if p.endswith(".html"))
+    shards[SITE_SHARD] = cache.digest_files(staged, site_wide.indexed)
     keys = {"budgets": budget_keys, "departments": dept_keys}
-    return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets), indexed)
+    return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets),
+                    site_wide.indexed, site_wide.keys)
 
 
 # --- 4. check, index, publish ----------------------------------------------------------------------------
@@ -214,6 +217,7 @@ def manifest(config: SiteConfig, plan: Plan, validated: Validated, rendered: Ren
     """What the next build needs of this one; the findings and the count of checks too, so that an
     up-to-date build reports them without reading every budget's brief."""
     return {"output": str(config.output), "build": plan.build_key, "shards": rendered.shards,
+            "site": rendered.site_keys,
             "findings": [dataclasses.asdict(f) for f in validated.findings], "checks": validated.checks,
             **{kind: {name: {"key": rendered.keys[kind][name], "files": paths} for name, paths in files.items()}
                for kind, files in (("budgets", rendered.budgets), ("departments", rendered.departments))}}

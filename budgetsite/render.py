@@ -33,6 +33,10 @@ class Page:
     title: Text
     context: dict[str, Any]
     alternates: bool = True  # has a counterpart in the other language
+    # A site-wide page built from a few documents only: their slugs, and what else it shows of the corpus (a
+    # short text). A rebuild keeps the page when neither changed. None: it depends on every document.
+    sources: tuple[str, ...] | None = None
+    shape: str = ""
 
 
 def markdown_html(source: str, heading_offset: int = 0, lang: str = "zh") -> Markup:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache, corpus, urls
@@ -14,6 +15,7 @@ from .metadata import dcat_catalog, iso_date
 from .model import BudgetSummary
 from .pages import site_pages
 from .pool import run_tasks
+from .render import Page
 from .units import BuildFailed, catalogue_of, environment, ui, write_pages
 from .writer import SiteWriter
 
@@ -24,22 +26,56 @@ ASSETS = ("style.css", "search.js", "favicon.svg")
 POOL_MIN_PAGES = 400
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the last build rendered of the site-wide pages, for this one to keep what did not change."""
+
+    keys: dict[str, str]  # file -> the key it was rendered for
+    live: Path  # the site now published, where those files are
+
+
+@dataclass(frozen=True)
+class SiteWide:
+    indexed: list[str]  # the files search indexes
+    keys: dict[str, str]  # file -> key, of the pages that have one (for the next build's Kept)
+    kept: set[str]  # the files linked from the live site instead of rendered
+
+
+def page_key(page: Page, site_key: str, summary_keys: dict[str, str]) -> str | None:
+    """What a page built from a few documents depends on; None for a page built from them all."""
+    if page.sources is None:
+        return None
+    return cache.combine(site_key, page.path, page.shape, *(summary_keys[slug] for slug in page.sources))
+
+
 def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources: tuple[Path, list[str]],
-                    shards: tuple[str, ...], config: SiteConfig, owned: set[str], workers: int) -> list[str]:
-    """Writes the pages about the whole corpus and its metadata; returns the files search indexes. `owned`:
-    the files of budgets and departments, which no site page may take. `sources` (the result store and each
-    summary's key, in order) lets worker processes read the summaries themselves: with many pages (the code
-    pages grow with the corpus) each worker renders a share of them."""
+                    shards: tuple[str, ...], config: SiteConfig, owned: set[str], workers: int,
+                    site_key: str = "", kept: Kept | None = None) -> SiteWide:
+    """Writes the pages about the whole corpus and its metadata. `owned`: the files of budgets and
+    departments, which no site page may take. `sources` (the result store and each summary's key, in order)
+    lets worker processes read the summaries themselves: with many pages (the code pages grow with the corpus)
+    each worker renders a share of them. A page made from a few documents (a code's, a comparison's) whose key
+    is the one `kept` recorded is linked from the live site instead."""
     site_name = ui(config).text("site.name")
     pages = site_pages(summaries, ui(config), catalogue_of(config), shards)
     collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
-    if len(pages) < POOL_MIN_PAGES or workers < 2:
-        write_pages(writer, pages, config)
+    summary_keys = {s.slug: key for s, key in zip(summaries, sources[1], strict=True)}
+    keys = {urls.file_of(p.path): key for p in pages if (key := page_key(p, site_key, summary_keys)) is not None}
+    reused = set()
+    if kept is not None:
+        reused = {f for f, key in keys.items() if kept.keys.get(f) == key and (kept.live / f).is_file()}
+        for f in sorted(reused):
+            writer.link(f, kept.live / f)
+    todo = [p for p in pages if urls.file_of(p.path) not in reused]
+    if len(todo) < POOL_MIN_PAGES or workers < 2:
+        write_pages(writer, todo, config)
     else:
-        store_dir, keys = sources
-        tasks = [(config, store_dir, keys, shards, share, workers, writer.root) for share in range(workers)]
+        store_dir, summary_list = sources
+        paths = frozenset(p.path for p in todo)
+        tasks = [(config, store_dir, summary_list, shards, paths, share, workers, writer.root)
+                 for share in range(workers)]
         for written in run_tasks(render_share, tasks, workers, min_tasks=2):
             writer.adopt(written)
     for name in ASSETS:
@@ -51,16 +87,16 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources:
         writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
         robots += f"Sitemap: {urls.absolute(config.site_url, urls.SITEMAP)}\n"
     writer.write_text(urls.ROBOTS, robots)
-    return [urls.file_of(p.path) for p in pages if p.context.get("indexed")]
+    return SiteWide([urls.file_of(p.path) for p in pages if p.context.get("indexed")], keys, reused)
 
 
-def render_share(config: SiteConfig, store_dir: Path, keys: list[str], shards: tuple[str, ...], share: int,
-                 shares: int, staged: Path) -> dict[str, int]:
-    """Worker: every `shares`-th site-wide page from the `share`-th, from the summaries in the result store
-    (the same list, so the same pages, as the main process made)."""
+def render_share(config: SiteConfig, store_dir: Path, keys: list[str], shards: tuple[str, ...],
+                 paths: frozenset[str], share: int, shares: int, staged: Path) -> dict[str, int]:
+    """Worker: every `shares`-th of the site-wide pages at `paths`, from the `share`-th, made from the
+    summaries in the result store (the same list, so the same pages, as the main process made)."""
     store = cache.ResultStore(store_dir)
     summaries = [store.load_brief(key).summary for key in keys]
-    pages = site_pages(summaries, ui(config), catalogue_of(config), shards)
+    pages = [p for p in site_pages(summaries, ui(config), catalogue_of(config), shards) if p.path in paths]
     writer = SiteWriter(staged)
     write_pages(writer, pages[share::shares], config)
     return writer.written

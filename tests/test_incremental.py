@@ -78,3 +78,34 @@ def test_an_up_to_date_build_reports_its_findings_from_the_manifest_alone(built)
     assert [line for line in stdout.splitlines() if line.startswith("warning:")] == warnings
     summary = [line for line in first.splitlines() if "identities checked" in line]
     assert summary and summary == [line for line in stdout.splitlines() if "identities checked" in line]
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_site_pages_of_other_documents_are_kept_and_the_rebuild_equals_a_cold_build(tmp_path):
+    """A code's, a comparison's or a region's data page that shows none of the changed document's rows comes
+    over from the live site; every other page is rendered again, and the tree is the one a cold build makes."""
+    root = copy_project(tmp_path / "project", datasets=None)
+    site = root / "site"
+    code, _, stderr = build_into(root, site)
+    assert code == 0, stderr
+    site_pages = [p for top in ("zh", "en") for part in ("codes", "regions", "data")
+                  for p in sorted((site / top / part).rglob("index.html"))]
+    before = {p: p.stat().st_ino for p in site_pages}
+    change_xiamen(root)
+    code, _, stderr = build_into(root, site)
+    assert code == 0, stderr
+    kept = [p for p in site_pages if p.stat().st_ino == before[p]]
+    shows_xiamen = {p for p in site_pages if f"/{XIAMEN}/" in p.read_text(encoding="utf-8")}
+    assert kept and shows_xiamen, "the corpus has pages of each sort"
+    assert not (set(kept) & shows_xiamen), "a page showing the changed document was kept"
+    by_others = [p for p in site_pages if p not in shows_xiamen and "codes/function/" in str(p)]
+    assert by_others and set(by_others) <= set(kept), "code pages of other documents were rendered again"
+    cold = tmp_path / "cold"
+    code, _, stderr = build_into(root, cold, "--no-cache")
+    assert code == 0, stderr
+    rebuilt, fresh = tree(site), tree(cold)
+    assert rebuilt.keys() == fresh.keys()
+    assert [f for f in rebuilt if rebuilt[f] != fresh[f]] == []
