@@ -29,12 +29,16 @@ class SiteWriter:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self.written: dict[str, int] = {}
+        self.folders: dict[PurePosixPath, Path] = {}  # folder -> where it resolves: one resolve per folder
 
     def target(self, path: str) -> Path:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or "\\" in path or not path or path.endswith("/"):
             raise WriteRefused(f"refusing to write {path!r}: not a relative file path")
-        target = (self.root / pure).resolve()
+        folder = self.folders.get(pure.parent)
+        if folder is None:
+            folder = self.folders[pure.parent] = (self.root / pure.parent).resolve()
+        target = (folder / pure.name).resolve() if (folder / pure.name).is_symlink() else folder / pure.name
         if not target.is_relative_to(self.root):
             raise WriteRefused(f"refusing to write {path!r}: outside the output folder")
         if path in self.written:

@@ -274,6 +274,16 @@ def test_writer_refuses_a_symlink_escape(tmp_path: Path):
         SiteWriter(tmp_path / "out").write_text("link/escaped.html", "x")
 
 
+def test_writer_refuses_a_file_that_is_a_symlink_out(tmp_path: Path):
+    (tmp_path / "out/ok").mkdir(parents=True)
+    writer = SiteWriter(tmp_path / "out")
+    writer.write_text("ok/first.html", "x")  # the folder is resolved once, then reused
+    (tmp_path / "out/ok/second.html").symlink_to(tmp_path / "outside.html")
+    with pytest.raises(WriteRefused, match="outside"):
+        writer.write_text("ok/second.html", "x")
+    assert not (tmp_path / "outside.html").exists()
+
+
 # --- Atomic build (threat: a half-written or invalid site replaces the good one) ---------------------------
 
 @pytest.fixture
