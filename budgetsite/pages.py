@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from markupsafe import Markup, escape
 
@@ -315,18 +316,60 @@ def section_charts(sections: tuple[CodeSection, ...]) -> list[charts.StackedChar
 
 # Entries on a page of a region's data packages: each is about 900 bytes of English HTML.
 DATASETS_PER_PAGE = 25
+# Publishers on a page of the publishers list or of a region's page: each is about 500 bytes.
+PUBLISHERS_PER_PAGE = 50
+
+T = TypeVar("T")
+
+
+def paged(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """`items` in pages of `size`; one empty page for no items."""
+    return [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def titled(title: Text, number: int, ui: UI) -> Text:
+    return title if number == 1 else ui.text("pager.title", title=title, page=number)
+
+
+def departments_pages(region_list: tuple[Region, ...], totals: Any, ui: UI) -> list[Page]:
+    """Every publisher by region, PUBLISHERS_PER_PAGE to a page (a region may go on over two)."""
+    everyone = [(r, p) for r in region_list for p in r.publishers]
+    shown = paged(everyone, PUBLISHERS_PER_PAGE)
+    title = ui.text("departments.title")
+    out = []
+    for lang in urls.LANGS:
+        paths = tuple(urls.departments(lang, n) for n in range(1, len(shown) + 1))
+        for n, chunk in enumerate(shown, 1):
+            sections: dict[str, tuple[Region, list[Publisher]]] = {}
+            for r, p in chunk:
+                sections.setdefault(r.id, (r, []))[1].append(p)
+            out.append(Page(paths[n - 1], "departments.html", lang, titled(title, n, ui),
+                            {"totals": totals, "sections": list(sections.values()), "count": len(everyone),
+                             "number": n, "paths": paths, "indexed": n == 1}))
+    return out
+
+
+def region_pages(region: Region, totals: Any, ui: UI) -> list[Page]:
+    """A region's publishers (PUBLISHERS_PER_PAGE to a page) and, on its first page, its comparisons."""
+    shown = paged(region.publishers, PUBLISHERS_PER_PAGE)
+    out = []
+    for lang in urls.LANGS:
+        paths = tuple(urls.region(lang, region.id, n) for n in range(1, len(shown) + 1))
+        out += [Page(paths[n - 1], "region.html", lang, titled(region.name, n, ui),
+                     {"totals": totals, "region": region, "publishers": chunk, "number": n, "paths": paths,
+                      "indexed": n == 1}) for n, chunk in enumerate(shown, 1)]
+    return out
 
 
 def data_region_pages(region: Region, ui: UI) -> list[Page]:
     """The data packages of a region's documents, by publisher, DATASETS_PER_PAGE to a page."""
     documents = [d for p in region.publishers for d in p.documents]
-    shown = [documents[i:i + DATASETS_PER_PAGE] for i in range(0, len(documents), DATASETS_PER_PAGE)]
+    shown = paged(documents, DATASETS_PER_PAGE)
     title = ui.text("data.region_title", region=region.name)
     out = []
     for lang in urls.LANGS:
         paths = tuple(urls.data_region(lang, region.id, n) for n in range(1, len(shown) + 1))
-        out += [Page(paths[n - 1], "data_region.html", lang,
-                     title if n == 1 else ui.text("pager.title", title=title, page=n),
+        out += [Page(paths[n - 1], "data_region.html", lang, titled(title, n, ui),
                      {"region": region, "budgets": chunk, "number": n, "paths": paths, "indexed": n == 1},
                      sources=tuple(d.slug for d in documents), shape=repr(region.name))
                 for n, chunk in enumerate(shown, 1)]
@@ -359,15 +402,14 @@ def site_pages(summaries: list[BudgetSummary], ui: UI, catalogue: Catalogue,
         pages += [
             Page(urls.home(lang), "home.html", lang, site_name, {**common, "regions": region_list,
                                                                  "comparable": comparable, "count": len(budgets)}),
-            Page(urls.departments(lang), "departments.html", lang, ui.text("departments.title"),
-                 {**common, "regions": region_list}),
             Page(urls.years(lang), "years.html", lang, ui.text("years.title"), {**common, "years": year_groups}),
             Page(urls.codes(lang), "codes.html", lang, ui.text("codes.title"), {**common, "schemes": schemes}),
             Page(urls.data_access(lang), "data.html", lang, ui.text("data.title"),
                  {"budgets": budgets, "regions": region_list, "indexed": True}),
             Page(urls.search(lang), "search.html", lang, ui.text("search.title"), {"shards": search_shards})]
-        pages += [Page(urls.region(lang, r.id), "region.html", lang, r.name, {**common, "region": r})
-                  for r in region_list]
+    pages += departments_pages(region_list, totals, ui)
+    for r in region_list:
+        pages += region_pages(r, totals, ui)
     for r in region_list:
         pages += data_region_pages(r, ui)
         for g in r.groups:

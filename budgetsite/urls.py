@@ -42,9 +42,9 @@ def glossary(lang: str, slug: str) -> str:
     return f"{lang}/{slug}/glossary/"
 
 
-def departments(lang: str) -> str:
-    """Every publisher, by region."""
-    return f"{lang}/departments/"
+def departments(lang: str, page: int = 1) -> str:
+    """Every publisher, by region; page-2/ on (not 2/: a department's own pages are departments/<id>/)."""
+    return f"{lang}/departments/" if page == 1 else f"{lang}/departments/page-{page}/"
 
 
 def department(lang: str, department_id: str) -> str:
@@ -57,8 +57,10 @@ def comparison(lang: str, department_id: str, document: str, before: int, after:
     return f"{lang}/departments/{department_id}/{document}/{before}-{after}/"
 
 
-def region(lang: str, region_id: str) -> str:
-    return f"{lang}/regions/{region_id}/"
+def region(lang: str, region_id: str, page: int = 1) -> str:
+    """A region's publishers and documents; page 2 on where they are too many for one."""
+    first = f"{lang}/regions/{region_id}/"
+    return first if page == 1 else f"{first}{page}/"
 
 
 def region_comparison(lang: str, region_id: str, year: int, document: str, page: int = 1) -> str:

@@ -201,12 +201,15 @@ def small_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from budgetsite import pages
 
     root = copy_project(tmp_path_factory.mktemp("small") / "project", datasets=None)
-    sizes = pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE, pages.DOCUMENTS_PER_COMPARISON
-    pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE, pages.DOCUMENTS_PER_COMPARISON = 30, 2, 1
+    names = ("PAGE_WEIGHT", "DATASETS_PER_PAGE", "DOCUMENTS_PER_COMPARISON", "PUBLISHERS_PER_PAGE")
+    sizes = {name: getattr(pages, name) for name in names}
+    for name, small in zip(names, (30, 2, 1, 2), strict=True):
+        setattr(pages, name, small)
     try:
         status, _, err = build_into(root, root / "site", "--no-cache")
     finally:
-        pages.PAGE_WEIGHT, pages.DATASETS_PER_PAGE, pages.DOCUMENTS_PER_COMPARISON = sizes
+        for name, size in sizes.items():
+            setattr(pages, name, size)
     assert status == 0, err
     return root / "site"
 
@@ -407,6 +410,30 @@ def test_each_dataset_is_listed_once_on_its_regions_data_pages(small_pages, lang
         assert sorted(listed) == sorted(slugs), region_id
         index = page(small_pages, f"{lang}/data/")
         assert first in {resolve(f"{lang}/data/", a.get("href") or "") for a in index.find_all("a")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_publisher_is_listed_once_over_the_pages_of_its_region_and_of_all_publishers(small_pages, lang):
+    by_region: dict[str, set[str]] = {}
+    for slug in descriptors():
+        by_region.setdefault(info(slug)["region_id"], set()).add(info(slug)["department_id"])
+
+    def listed(first: str) -> list[str]:
+        out = []
+        for path in pager_paths(small_pages, first):
+            table = page(small_pages, path).one("main").find_all("table")[0]
+            out += [resolve(path, a.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
+                    for a in table.find_all("a") if "/departments/" in resolve(path, a.get("href") or "")]
+        return out
+
+    for region, publishers in by_region.items():
+        assert sorted(listed(f"{lang}/regions/{region}/")) == sorted(publishers), region
+    everyone = [p for path in pager_paths(small_pages, f"{lang}/departments/")
+                for table in page(small_pages, path).one("main").find_all("table")
+                for p in (resolve(path, a.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
+                          for a in table.find_all("a") if "/departments/" in resolve(path, a.get("href") or ""))]
+    assert sorted(everyone) == sorted(set().union(*by_region.values()))
+    assert len(pager_paths(small_pages, f"{lang}/departments/")) > 1
 
 
 def test_table_pages_link_their_codes_to_the_code_pages(built_site):
