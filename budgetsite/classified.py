@@ -167,10 +167,6 @@ class CodeSection:
         return tuple(r.use for r in self.rows)
 
     @property
-    def lines(self) -> int:
-        return sum(len(r.use.lines) for r in self.rows)
-
-    @property
     def weight(self) -> int:
         return SECTION_WEIGHT + sum(weight(r.use) for r in self.rows)
 

@@ -235,7 +235,7 @@ def group_pages(group: Group, ui: UI) -> list[Page]:
             chart_set = {part: charts.stacked_chart(f"chart-{part.replace('_', '-')}", getattr(shown, part),
                                                     scales[part]) for part in PARTS}
             out.append(Page(paths[n - 1], "region_compare.html", lang,
-                            title if n == 1 else ui.text("pager.title", title=title, page=n),
+                            titled(title, n, ui),
                             {"group": group, "documents": group.documents[start:start + DOCUMENTS_PER_COMPARISON],
                              "first": start + 1, "figures": shown,
                              "charts": chart_set, "number": n, "paths": paths, "indexed": n == 1},
@@ -268,12 +268,11 @@ def code_pages(code: Code, children: tuple[Code, ...], catalogue: Catalogue, ui:
              for lang in urls.LANGS}
     pages = []
     for number, shown in enumerate(packed, 1):
-        page_title = title if number == 1 else ui.text("pager.title", title=title, page=number)
         first = number == 1
         shape = repr((code.name, len(code.uses), code.parent, len(packed), number,
                       [(e.section.id, e.documents, e.page) for e in entries] if first else (),
                       [(c.code, c.name, len(c.uses)) for c in children] if first else ()))
-        pages += [Page(paths[lang][number - 1], "code.html", lang, page_title,
+        pages += [Page(paths[lang][number - 1], "code.html", lang, titled(title, number, ui),
                        {"code": code, "children": children if first else (), "entries": entries,
                         "sections": shown, "charts": section_charts(shown), "number": number,
                         "paths": paths[lang], "indexed": first},  # the code's first page is the one to find
