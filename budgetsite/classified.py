@@ -7,8 +7,9 @@ built from those alone, never from the full budgets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from .across import Matrix, of_figures
 from .catalogue import Catalogue
@@ -215,17 +216,28 @@ def split_section(code: Code, section: CodeSection, page_weight: int,
                   catalogue: Catalogue) -> tuple[CodeSection, ...]:
     """A section in pages of at most `page_weight` (as `weight` counts it); a document is never split over two
     pages. Each page has its own columns and comparison."""
-    pages: list[list[Use]] = [[]]
-    total = SECTION_WEIGHT
-    for u in section.uses:
-        if pages[-1] and total + weight(u) > page_weight:
-            pages.append([])
-            total = SECTION_WEIGHT
-        pages[-1].append(u)
-        total += weight(u)
+    pages = fill(section.uses, weight, page_weight, overhead=SECTION_WEIGHT)
     if len(pages) == 1:
         return (section,)
     return tuple(replace(section_of(code, tuple(p), catalogue), part=k) for k, p in enumerate(pages))
+
+
+T = TypeVar("T")
+
+
+def fill(items: Iterable[T], weigh: Callable[[T], int], limit: int, overhead: int = 0,
+         first: int = 0) -> list[list[T]]:
+    """`items` in order on pages of at most `limit` (each page starts at `overhead`, the first at `first`
+    more); an item heavier than a page gets a page of its own."""
+    pages: list[list[T]] = [[]]
+    total = overhead + first
+    for item in items:
+        if pages[-1] and total + weigh(item) > limit:
+            pages.append([])
+            total = overhead
+        pages[-1].append(item)
+        total += weigh(item)
+    return pages
 
 
 def line_matrix(code: str, shown: list[tuple[Use, CodedLine]]) -> Matrix:

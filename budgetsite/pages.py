@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from . import charts, urls
 from .across import PARTS, common_unit, convert, group_figures
 from .catalogue import Catalogue
-from .classified import SCHEMES, Code, CodeSection, code_sections, coded_scheme, codes, split_section
+from .classified import SCHEMES, Code, CodeSection, code_sections, coded_scheme, codes, fill, split_section
 from .directory import Group, Publisher, Region, regions
 from .english import translated
 from .figures import BY_ECONOMIC, BY_FUNCTION, compare, key_figures
@@ -298,14 +298,7 @@ def code_page_sections(code: Code, children: int, catalogue: Catalogue,
     several pages, what each holds (about 200 bytes a line)."""
     sections = code_sections(code, catalogue)
     parts = [part for s in sections for part in split_section(code, s, page_weight, catalogue)]
-    pages: list[list[CodeSection]] = [[]]
-    total = 2 * (children + len(sections))
-    for part in parts:
-        if pages[-1] and total + part.weight > page_weight:
-            pages.append([])
-            total = 0
-        pages[-1].append(part)
-        total += part.weight
+    pages = fill(parts, lambda part: part.weight, page_weight, first=2 * (children + len(sections)))
     return [tuple(p) for p in pages]
 
 

@@ -362,6 +362,16 @@ def test_a_code_page_lists_every_row_of_every_document_with_the_code(built_site,
     assert rows_shown(built_site, f"{lang}/codes/{scheme_of(code)}/{code}/", code) == expected
 
 
+def test_pages_are_filled_in_order_up_to_their_bound():
+    from budgetsite.classified import fill
+
+    assert fill([1, 2, 3, 4], lambda x: x, 6) == [[1, 2, 3], [4]]
+    assert fill([1, 2, 3, 4], lambda x: x, 6, first=3) == [[1, 2], [3], [4]], "the first page holds more"
+    assert fill([1, 2, 3], lambda x: x, 6, overhead=2) == [[1, 2], [3]], "every page starts with its overhead"
+    assert fill([10, 1], lambda x: x, 6) == [[10], [1]], "an item heavier than a page has one of its own"
+    assert fill([], lambda x: x, 6) == [[]]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("code", ["201", "208", "301"])
 def test_a_code_over_several_pages_still_lists_every_row_once(small_pages, lang, code):
