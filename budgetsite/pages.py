@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from markupsafe import Markup, escape
 
 from . import charts, urls
-from .across import PARTS, common_unit, convert, group_figures
+from .across import PARTS, GroupFigures, common_unit, convert, group_figures
 from .catalogue import Catalogue
 from .classified import SCHEMES, Code, CodeSection, code_sections, coded_scheme, codes, fill, split_section
 from .directory import Group, Publisher, Region, regions
@@ -213,30 +213,42 @@ def department_pages(publisher: Publisher, load: Callable[[str], Budget], ui: UI
     return pages
 
 
-# Publishers side by side on one page of a region's comparison: each adds about 6 KB of English HTML (a bar
-# and a column in each of six parts, up to some 25 lines), so that a page stays under 50 KB with the stylesheet.
-DOCUMENTS_PER_COMPARISON = 5
+# Publishers side by side on one page of a region's comparison, at most; fewer where the parts have many lines.
+DOCUMENTS_PER_COMPARISON = 8
+# What a comparison page may hold, in bytes of English HTML (the stylesheet adds 13 KB to the 50 KB bound);
+# a publisher adds about 700 bytes to each part (its bar and column head) and 35 to each line, and each line
+# about 150 of its own (its bilingual label), besides some 7,500 of page and explanations (measured on the
+# benchmark corpus).
+COMPARISON_BYTES = 36_000
+
+
+def documents_per_comparison(figures: GroupFigures) -> int:
+    parts = [getattr(figures, part) for part in PARTS if getattr(figures, part)]
+    lines = sum(len(matrix.lines) for matrix in parts)
+    room = (COMPARISON_BYTES - 7_500 - 150 * lines) // (700 * len(parts) + 35 * lines) if parts else 1
+    return max(1, min(DOCUMENTS_PER_COMPARISON, room))
 
 
 def group_pages(group: Group, ui: UI) -> list[Page]:
-    """The publishers of a region side by side, for documents of one kind and year: DOCUMENTS_PER_COMPARISON
-    to a page, every page in the group's unit and its bars on the group's scale."""
+    """The publishers of a region side by side, for documents of one kind and year, as many to a page as
+    keep it under 50 KB; every page in the group's unit and its bars on the group's scale."""
     figures = group_figures(group.documents)
     scales = {part: getattr(figures, part).largest() for part in PARTS}
     title = ui.text("pages.region_compare", region=group.region,
                     document=ui.text(f"document.{group.kind}.year", year=group.year))
-    starts = range(0, len(group.documents), DOCUMENTS_PER_COMPARISON)
+    size = documents_per_comparison(figures)
+    starts = range(0, len(group.documents), size)
     out = []
     for lang in urls.LANGS:
         paths = tuple(urls.region_comparison(lang, group.region_id, group.year, group.kind, n)
                       for n in range(1, len(starts) + 1))
         for n, start in enumerate(starts, 1):
-            shown = figures.columns(start, start + DOCUMENTS_PER_COMPARISON)
+            shown = figures.columns(start, start + size)
             chart_set = {part: charts.stacked_chart(f"chart-{part.replace('_', '-')}", getattr(shown, part),
                                                     scales[part]) for part in PARTS}
             out.append(Page(paths[n - 1], "region_compare.html", lang,
                             titled(title, n, ui),
-                            {"group": group, "documents": group.documents[start:start + DOCUMENTS_PER_COMPARISON],
+                            {"group": group, "documents": group.documents[start:start + size],
                              "first": start + 1, "figures": shown,
                              "charts": chart_set, "number": n, "paths": paths, "indexed": n == 1},
                             sources=tuple(d.slug for d in group.documents), shape=repr(group.region)))

@@ -259,6 +259,20 @@ def test_a_comparison_over_several_pages_draws_its_bars_on_one_scale(small_pages
         assert min(widths) < 360, f"{key}: each page drew its own scale: {widths}"
 
 
+def test_a_comparison_page_holds_fewer_publishers_the_more_lines_it_shows():
+    from budgetsite import pages
+    from budgetsite.across import PARTS, GroupFigures, Line, Matrix
+    from budgetsite.model import Text
+
+    def figures(lines: int) -> GroupFigures:
+        matrix = Matrix((), tuple(Line(str(i), Text(""), ()) for i in range(lines)), "元", 2)
+        return GroupFigures(**{part: matrix for part in PARTS}, unit="元", places=2)
+
+    sizes = [pages.documents_per_comparison(figures(n)) for n in (1, 2, 5, 60)]  # lines in each of six parts
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == len(sizes), sizes
+    assert sizes[0] <= pages.DOCUMENTS_PER_COMPARISON and sizes[-1] == 1, "a publisher a page at the least"
+
+
 EXPENDITURE = {"department-budget": ("expenditure-budget", "total"), "unit-budget": ("expenditure-budget", "total"),
                "final-accounts": ("final-expenditure", "total")}
 ECONOMIC = {"department-budget": ("basic-expenditure-by-economic", "total"),
