@@ -282,7 +282,7 @@ def code_pages(code: Code, children: tuple[Code, ...], catalogue: Catalogue, ui:
     for number, shown in enumerate(packed, 1):
         first = number == 1
         shape = repr((code.name, len(code.uses), code.parent, len(packed), number,
-                      [(e.section.id, e.documents, e.page) for e in entries] if first else (),
+                      [(e.section.id, e.section.region, e.documents, e.page) for e in entries] if first else (),
                       [(c.code, c.name, len(c.uses)) for c in children] if first else ()))
         pages += [Page(paths[lang][number - 1], "code.html", lang, titled(title, number, ui),
                        {"code": code, "children": children if first else (), "entries": entries,
