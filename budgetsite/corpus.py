@@ -1,11 +1,13 @@
 """Every published amount of the corpus in one long table: one row per non-blank amount cell of every table of
 every dataset, for the whole corpus and for each region. Returns bytes only (the pipeline writes them).
 
-Each table is a Frictionless data package (`datapackage.json` beside `amounts.csv`, with an inline Table
-Schema). The amount is given twice: exactly as the dataset's CSV writes it, in its table's unit, and converted
-exactly to 元 (no rounding, never an exponent). Rows come in a fixed order (dataset, its tables in printed
-order, their rows, the columns in schema order) and the files carry no build-dependent bytes but the build
-epoch, so equal input gives equal bytes.
+Each table is a Frictionless data package (`datapackage.json` beside `amounts.csv.gz`, with an inline Table
+Schema). The CSV is gzip-compressed (frictionless, pandas, R and DuckDB read it as it is): a long table repeats
+each document's names on every row, so it shrinks about twentyfold, and uncompressed the two copies (all and per
+region) were the largest files of the site. The amount is given twice: exactly as the dataset's CSV writes it, in
+its table's unit, and converted exactly to 元 (no rounding, never an exponent). Rows come in a fixed order (dataset,
+its tables in printed order, their rows, the columns in schema order) and the files carry no build-dependent bytes
+but the build epoch, so equal input gives equal bytes.
 
 Each budget's rows are made once, when it is validated (`budget_part`), and kept with its result; a build
 joins the parts, so it never loads every budget again to write these files. There is no corpus-wide workbook:
@@ -16,6 +18,7 @@ all other site-wide work together (docs/performance.md).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import posixpath
@@ -227,7 +230,7 @@ def name_and_title(region_id: str | None = None, region: Text | None = None) -> 
 
 
 def package(sources: list[Source], region: tuple[str, str, str] | None, catalogue: Catalogue, epoch: int,
-            csv_size: int) -> dict[str, Any]:
+            file_size: int) -> dict[str, Any]:
     """The descriptor of one amounts table; `region` is (id, Chinese name, English name), None for all."""
     here = urls.corpus_dir(region[0] if region else None)
     name, title = name_and_title(region[0], Text(region[1], region[2])) if region else name_and_title()
@@ -252,7 +255,7 @@ def package(sources: list[Source], region: tuple[str, str, str] | None, catalogu
                        for s in sources],
         "resources": [{
             "name": RESOURCE, "path": urls.CORPUS_CSV, "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8", "bytes": csv_size, "title": zh,
+            "compression": "gz", "mediatype": "text/csv", "encoding": "utf-8", "bytes": file_size, "title": zh,
             "x_i18n": {"en": {"title": en}}, "schema": table_schema(catalogue),
         }],
     }
@@ -263,7 +266,7 @@ def json_bytes(data: object) -> bytes:
 
 
 def corpus_files(parts: Iterable[Part], catalogue: Catalogue, epoch: int) -> list[tuple[str, bytes]]:
-    """datapackage.json and amounts.csv for the whole corpus and for each region, at their site paths; parts
+    """datapackage.json and amounts.csv.gz for the whole corpus and for each region, at their site paths; parts
     may come in any order."""
     chosen = sorted(parts, key=lambda p: p.source.slug)
     regions: dict[str, tuple[str, str, str]] = {}
@@ -275,7 +278,7 @@ def corpus_files(parts: Iterable[Part], catalogue: Catalogue, epoch: int) -> lis
     out: list[tuple[str, bytes]] = []
     for region, members in groups:
         region_id = region[0] if region else None
-        data = HEADER + b"".join(p.lines for p in members)
+        data = gzip.compress(HEADER + b"".join(p.lines for p in members), compresslevel=6, mtime=0)
         descriptor = package([p.source for p in members], region, catalogue, epoch, len(data))
         out += [(urls.corpus_package(region_id), json_bytes(descriptor)), (urls.corpus_csv(region_id), data)]
     return out

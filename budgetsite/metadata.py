@@ -10,7 +10,7 @@ from . import urls
 from .corpus import name_and_title
 from .model import Budget, BudgetSummary, Table, Text
 
-FORMATS = {"csv": "text/csv", "json": "application/json", "zip": "application/zip",
+FORMATS = {"csv": "text/csv", "json": "application/json", "zip": "application/zip", "gz": "application/gzip",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -150,9 +150,10 @@ def corpus_datasets(budgets: list[BudgetSummary], abs_: Callable[[str], str], ep
         distributions = [{
             "@type": "dcat:Distribution", "dct:title": title_, "dcat:downloadURL": {"@id": abs_(path)},
             "dcat:mediaType": FORMATS[kind], "dct:license": licence,
+            **({"dcat:compressFormat": FORMATS["gz"]} if path.endswith(".gz") else {}),
         } for title_, path, kind in (
             ("Data package (datapackage.json)", urls.corpus_package(region_id), "json"),
-            ("Amounts (CSV)", urls.corpus_csv(region_id), "csv"))]
+            ("Amounts (CSV, gzip-compressed)", urls.corpus_csv(region_id), "csv"))]
         out.append({
             "@id": abs_(urls.corpus_dir(region_id)),
             "@type": "dcat:Dataset",

@@ -155,7 +155,7 @@ def bundle(slug: str) -> str:
 CORPUS_ALL = "all"
 CORPUS_REGIONS = "regions"
 RESERVED_DATA_NAMES = (CORPUS_ALL, CORPUS_REGIONS)
-CORPUS_CSV = "amounts.csv"
+CORPUS_CSV = "amounts.csv.gz"  # gzip: the long table repeats each document's names on every row
 
 
 def corpus_dir(region_id: str | None = None) -> str:

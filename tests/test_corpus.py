@@ -9,6 +9,7 @@ build (they call corpus.py on the real datasets); the rest read the session's `b
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import posixpath
@@ -63,7 +64,8 @@ def regions() -> dict[str, str]:
             for p in sorted(DATASETS.iterdir()) if (p / "datapackage.json").is_file()}
 
 
-def read_rows(data: bytes) -> list[dict[str, str]]:
+def read_rows(compressed: bytes) -> list[dict[str, str]]:
+    data = gzip.decompress(compressed)
     assert not data.startswith(b"\xef\xbb\xbf"), "the package's CSV has no BOM"
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
@@ -205,7 +207,7 @@ def test_row_codes_and_names_are_as_in_the_dataset(files):
 def test_files_are_deterministic_and_at_their_stable_paths(files, catalogue):
     region_ids = sorted(set(regions().values()))
     assert set(files) == {f(r) for r in [None, *region_ids] for f in (urls.corpus_package, urls.corpus_csv)}
-    assert urls.corpus_csv() == "data/all/amounts.csv"
+    assert urls.corpus_csv() == "data/all/amounts.csv.gz"
     assert urls.corpus_package("xiamen") == "data/regions/xiamen/datapackage.json"
     parts = [corpus.budget_part(load_budget(f, catalogue)[0], catalogue) for f in discover(DATASETS)]
     again = corpus.corpus_files(reversed(parts), catalogue, 1700000000)
@@ -223,10 +225,11 @@ def test_corpus_folders_cannot_be_dataset_folders():
 def test_descriptor_has_a_typed_bilingual_schema(files):
     descriptor = json.loads(files[urls.corpus_package()])
     (resource,) = descriptor["resources"]
-    assert resource["path"] == "amounts.csv" and resource["bytes"] == len(files[urls.corpus_csv()])
+    assert resource["path"] == "amounts.csv.gz" and resource["compression"] == "gz"
+    assert resource["bytes"] == len(files[urls.corpus_csv()]), "bytes: the size of the file as served"
     schema = resource["schema"]
     types = {f["name"]: f["type"] for f in schema["fields"]}
-    assert list(types) == next(csv.reader(io.StringIO(files[urls.corpus_csv()].decode("utf-8"))))
+    assert list(types) == next(csv.reader(io.StringIO(gzip.decompress(files[urls.corpus_csv()]).decode("utf-8"))))
     assert (types["year"], types["row"], types["amount_as_printed"], types["amount_yuan"]) == (
         "integer", "integer", "string", "number")
     assert schema["primaryKey"] == ["dataset", "resource", "row", "column"]
@@ -249,10 +252,10 @@ def test_frictionless_validates_the_package_and_catches_a_bad_copy(files, tmp_pa
                 (folder / posixpath.basename(path)).write_bytes(data)
         done = frictionless(folder / "datapackage.json")
         assert done.returncode == 0, done.stdout + done.stderr
-    bad = tmp_path / "xiamen" / "amounts.csv"
-    text = bad.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "xiamen" / "amounts.csv.gz"
+    text = gzip.decompress(bad.read_bytes()).decode("utf-8").splitlines()
     text[1] = text[1].rsplit(",", 1)[0] + ",27,596,400"  # a thousands separator: not a number, and a column more
-    bad.write_text("\n".join(text) + "\n", encoding="utf-8")
+    bad.write_bytes(gzip.compress(("\n".join(text) + "\n").encode("utf-8"), mtime=0))
     assert frictionless(tmp_path / "xiamen" / "datapackage.json").returncode != 0
 
 
@@ -284,6 +287,8 @@ def test_catalog_lists_the_corpus(built_site):
         site = "https://example.org/budget/"
         assert downloads == {site + urls.corpus_package(region_id): "application/json",
                              site + urls.corpus_csv(region_id): "text/csv"}
+        compressed = [d for d in entry["dcat:distribution"] if "dcat:compressFormat" in d]
+        assert [d["dcat:compressFormat"] for d in compressed] == ["application/gzip"]
         for url in downloads:
             assert (built_site / url.removeprefix(site)).is_file(), url
 
