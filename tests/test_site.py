@@ -507,6 +507,29 @@ def test_zip_bundle_holds_the_whole_package(built_site):
         assert archive.testzip() is None
 
 
+TERM = re.compile(r"^(?P<resource>[a-z0-9-]+)#(?P<row>\d+)\.(?P<field>[a-z0-9_]+)=(?P<value>.*)$")
+
+
+def test_quality_report_cites_each_checked_cell_as_the_csv_prints_it(built_site):
+    report = json.loads((built_site / urls.quality_report(SLUG)).read_text(encoding="utf-8"))
+    columns = report["checks"]["columns"]
+    checks = [dict(zip(columns, row, strict=True)) for row in report["checks"]["rows"]]
+    assert report["dataset"] == SLUG and report["valid"] is True
+    assert sum(report["summary"].values()) == len(checks) > 100
+    assert {c["status"] for c in checks} <= set(report["summary"])
+    cited = 0
+    for check in checks:
+        for term in check["left"] + check["right"]:
+            m = TERM.match(term)
+            if not m:  # a computed term: `label=value`
+                continue
+            header, rows = csv_rows(m["resource"])
+            printed = rows[int(m["row"]) - 1][header.index(m["field"])]
+            assert (Decimal(printed) if printed else None) == (Decimal(m["value"]) if m["value"] else None), term
+            cited += 1
+    assert cited > 300
+
+
 def test_published_package_passes_frictionless(built_site):
     package = built_site / urls.datapackage(SLUG)
     for name in bundle_names() - {"quality.json"}:
