@@ -1,12 +1,11 @@
-"""Download payloads: JSON, the Excel-friendly CSV, XLSX workbooks and the zip bundle. Returns bytes only.
+"""Download payloads: JSON per resource, the document's XLSX workbook and the zip bundle. Returns bytes only.
 
-The canonical CSV is the validated file itself, copied byte for byte by the pipeline; only the Excel copies
-are changed, and only in text cells (formula-injection guard). Numbers stay numbers, negative ones too.
+The canonical CSV is the validated file itself, copied byte for byte by the pipeline; only the workbook
+changes cells, and only text cells (formula-injection guard). Numbers stay numbers, negative ones too.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -27,16 +26,6 @@ def guard(value: Value) -> Value:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
-
-
-def excel_csv(resource: Resource) -> bytes:
-    """UTF-8 with BOM (so Excel on Chinese Windows does not read it as GBK), CRLF, guarded text cells."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f.title.zh or f.name for f in resource.fields])
-    for row in resource.rows:
-        writer.writerow([as_text(guard(row[f.name])) for f in resource.fields])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def json_number(value: Decimal | int) -> float | int:
@@ -90,33 +79,66 @@ def errata_index(budget: Budget) -> dict[tuple[str, int, str], str]:
     return {(str(e["resource"]), int(str(e["row"])), str(e["field"])): str(e["as_published"]) for e in errata.rows}
 
 
-def xlsx(budget: Budget, table: Table, epoch: int) -> bytes:
-    """One workbook per table, a sheet per resource; a fixed creation date keeps the bytes reproducible."""
+CONTENTS_SHEET = "contents"
+CONTENTS_HEADER = (("工作表", "Sheet"), ("表号", "Table"), ("表名", "Title"),
+                   ("英文表名（非官方译文）", "Title in English (unofficial translation)"), ("金额单位", "Unit"))
+
+
+def workbook_sheets(budget: Budget) -> list[tuple[str, Table | None]]:
+    """(resource, its table) in the order a reader meets them: the tables as printed, then the other resources
+    (codes, translations, errata, ...) by name."""
+    in_tables = [(name, table) for table in budget.tables for name in table.resources]
+    shown = {name for name, _ in in_tables}
+    return in_tables + [(name, None) for name in sorted(budget.resources) if name not in shown]
+
+
+def workbook(budget: Budget, epoch: int) -> bytes:
+    """The document's one workbook: a contents sheet, then a sheet per resource. A fixed creation date keeps the
+    bytes reproducible. One workbook rather than one per table: each file repeated about 5 KB of parts."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
-    book.set_properties({"title": table.title.zh, "subject": budget.title.zh, "created": build_time(epoch)})
+    book.set_properties({"title": budget.title.zh, "subject": budget.title.en, "created": build_time(epoch)})
     header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     number = book.add_format({"num_format": XLSX_NUMBER_FORMAT})
-    for name in table.resources:
-        resource = budget.resources[name]
-        sheet = book.add_worksheet(name[:31])
-        for col, f in enumerate(resource.fields):
-            sheet.write_string(0, col, f.title.zh or f.name, header)
-            sheet.write_string(1, col, f.title.en or f.name, header)
-            sheet.set_column(col, col, 14 if f.type != "string" else 24)
-        for r, row in enumerate(resource.rows, start=2):
-            for col, f in enumerate(resource.fields):
-                value = row[f.name]
-                if isinstance(value, Decimal | int):
-                    sheet.write_number(r, col, float(value), number if f.is_amount else None)
-                elif value is not None:
-                    sheet.write_string(r, col, str(guard(value)))
-        sheet.freeze_panes(2, 0)
+    sheets = workbook_sheets(budget)
+    contents_sheet(book.add_worksheet(CONTENTS_SHEET), budget, sheets, header)
+    for name, _ in sheets:
+        resource_sheet(book.add_worksheet(name[:31]), budget.resources[name], header, number)
     book.close()
     return buffer.getvalue()
+
+
+def contents_sheet(sheet: Any, budget: Budget, sheets: list[tuple[str, Table | None]], header: Any) -> None:
+    """Each sheet with its table's printed number, its title in both languages and its unit as printed."""
+    for col, (zh, en) in enumerate(CONTENTS_HEADER):
+        sheet.write_string(0, col, zh, header)
+        sheet.write_string(1, col, en, header)
+        sheet.set_column(col, col, 12 if col < 2 else 40)
+    for r, (name, table) in enumerate(sheets, start=2):
+        title = budget.resources[name].title
+        cells = (name[:31], table.label.zh if table else "", title.zh, title.en, table.unit if table else "")
+        for col, text in enumerate(cells):
+            sheet.write_string(r, col, str(guard(text)))
+    sheet.freeze_panes(2, 0)
+
+
+def resource_sheet(sheet: Any, resource: Resource, header: Any, number: Any) -> None:
+    """Chinese and English headers, numbers as numbers, text that Excel would evaluate guarded."""
+    for col, f in enumerate(resource.fields):
+        sheet.write_string(0, col, f.title.zh or f.name, header)
+        sheet.write_string(1, col, f.title.en or f.name, header)
+        sheet.set_column(col, col, 14 if f.type != "string" else 24)
+    for r, row in enumerate(resource.rows, start=2):
+        for col, f in enumerate(resource.fields):
+            value = row[f.name]
+            if isinstance(value, Decimal | int):
+                sheet.write_number(r, col, float(value), number if f.is_amount else None)
+            elif value is not None:
+                sheet.write_string(r, col, str(guard(value)))
+    sheet.freeze_panes(2, 0)
 
 
 def build_time(epoch: int) -> datetime:

@@ -36,12 +36,13 @@ def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: 
     if table is None:
         name = budget.title.en if en else budget.title.zh
         description = budget.description.en if en else budget.description.zh
-        downloads = [("zip", urls.bundle(budget.slug)), ("json", urls.datapackage(budget.slug))]
+        downloads = [("zip", urls.bundle(budget.slug)), ("json", urls.datapackage(budget.slug)),
+                     ("xlsx", urls.workbook(budget.slug))]
         identifier = abs_(urls.data_dir(budget.slug))
     else:
         name = f"{table.title.get(lang)} ({budget.title.get(lang)})"
         description = table_description.get(lang) if table_description else ""
-        downloads = [("xlsx", urls.xlsx(budget.slug, table.id))]
+        downloads = [("xlsx", urls.workbook(budget.slug))]
         for name_ in table.resources:
             res = budget.resources[name_]
             downloads += [("csv", urls.package_file(budget.slug, res.path)),

@@ -80,9 +80,7 @@ def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult
     errata = export.errata_index(budget)
     for name, resource in sorted(budget.resources.items()):
         writer.write_bytes(urls.json_file(budget.slug, name), export.resource_json(budget, resource, errata, units))
-        writer.write_bytes(urls.excel_csv(budget.slug, name), export.excel_csv(resource))
-    for table in budget.tables:
-        writer.write_bytes(urls.xlsx(budget.slug, table.id), export.xlsx(budget, table, epoch))
+    writer.write_bytes(urls.workbook(budget.slug), export.workbook(budget, epoch))
     report_bytes = report_json(result).encode("utf-8")
     writer.write_bytes(urls.quality_report(budget.slug), report_bytes)
     writer.write_bytes(urls.bundle(budget.slug), export.bundle(files + [("quality.json", report_bytes)], epoch))

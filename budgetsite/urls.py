@@ -134,12 +134,9 @@ def json_file(slug: str, resource: str) -> str:
     return f"data/{slug}/json/{resource}.json"
 
 
-def excel_csv(slug: str, resource: str) -> str:
-    return f"data/{slug}/excel/{resource}.csv"
-
-
-def xlsx(slug: str, table_id: str) -> str:
-    return f"data/{slug}/xlsx/{table_id}.xlsx"
+def workbook(slug: str) -> str:
+    """The document's one Excel workbook: a sheet per resource."""
+    return f"data/{slug}/{slug}.xlsx"
 
 
 def quality_report(slug: str) -> str:

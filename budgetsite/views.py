@@ -96,7 +96,6 @@ class ResourceView:
     row_count: int
     unit: str  # the table's printed unit where it has amounts, else ""
     csv: str
-    excel_csv: str
     json: str
     code_scheme: str = ""  # the scheme of the code pages its `code` cells link to; "" for none
 
@@ -220,8 +219,8 @@ def resource_view(budget: Budget, resource: Resource, labels: Labels,
         groups = (RowGroup(None, rows_of(indices)),)
     unit = next((c.unit for c in columns if c.unit), "")
     return ResourceView(resource.name, resource.title, columns, header_rows(columns), groups, len(resource.rows), unit,
-                        urls.package_file(budget.slug, resource.path), urls.excel_csv(budget.slug, resource.name),
-                        urls.json_file(budget.slug, resource.name), code_scheme)
+                        urls.package_file(budget.slug, resource.path), urls.json_file(budget.slug, resource.name),
+                        code_scheme)
 
 
 def term_view(budget: Budget, term: Term, labels: Labels) -> TermView:

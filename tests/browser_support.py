@@ -199,17 +199,6 @@ def read_csv(path: Path) -> Download:
     return Download("csv", list(reader.fieldnames or []), list(reader))
 
 
-def read_excel_csv(path: Path, fields: list[str]) -> Download:
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name}: the Excel CSV must start with a UTF-8 BOM"
-    text = raw[3:].decode("utf-8")
-    assert "\r\n" in text and "\n" not in text.replace("\r\n", ""), f"{path.name}: the Excel CSV must use CRLF"
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    header, body = records[0], records[1:]
-    assert len(header) == len(fields), f"{path.name}: {len(header)} columns, the standard CSV has {len(fields)}"
-    return Download("excel", fields, [dict(zip(fields, [unguard(v) for v in r], strict=True)) for r in body])
-
-
 def read_json(path: Path) -> Download:
     data = json.loads(path.read_text(encoding="utf-8"))
     fields = [f["name"] for f in data["fields"]]
@@ -277,8 +266,6 @@ def download_kind(href: str) -> str:
         return "xlsx"
     if path.endswith(".json"):
         return "json"
-    if "/excel/" in path:
-        return "excel"
     if path.endswith(".csv"):
         return "csv"
     return "other"

@@ -83,7 +83,7 @@ def test_build_matches_the_golden_text(mini_site):
 def test_golden_tree_shows_the_fixture():
     """The golden tree is not an empty or stale placeholder: it holds the fixture's pages and data."""
     for rel in (f"zh/{SLUG}/t03/index.html", f"en/{SLUG}/t03/index.html", f"data/{SLUG}/data/t03.csv",
-                f"data/{SLUG}/xlsx/t03.xlsx", f"data/{SLUG}/{SLUG}.zip", "sitemap.xml", "catalog.jsonld"):
+                f"data/{SLUG}/{SLUG}.xlsx", f"data/{SLUG}/{SLUG}.zip", "sitemap.xml", "catalog.jsonld"):
         assert (GOLDEN / rel).is_file(), rel
     assert (GOLDEN / f"data/{SLUG}/data/t03.csv").read_bytes() == \
         (FIXTURE / "datasets" / SLUG / "data" / "t03.csv").read_bytes()

@@ -123,28 +123,38 @@ def test_formula_triggers_are_guarded_in_excel_files_only(hostile_site: Path):
     data = hostile_site / "data/xiamen-hpf-2024"
     canonical = (data / "data/t10-tasks.csv").read_text(encoding="utf-8")
     assert "=1+2 <script>" in canonical, "the canonical CSV stays exactly as validated"
-    excel = (data / "excel/t10-tasks.csv").read_bytes()
-    assert excel.startswith(b"\xef\xbb\xbf")
-    assert "'=1+2" in excel.decode("utf-8-sig")
-    with zipfile.ZipFile(data / "xlsx/t10.xlsx") as book:
+    workbook = data / "xiamen-hpf-2024.xlsx"
+    with zipfile.ZipFile(workbook) as book:
         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
         assert sheets and not any(b"<f>" in book.read(n) for n in sheets), "no formula cell in the workbook"
+    import openpyxl
+
+    cells = [c for row in openpyxl.load_workbook(workbook, read_only=True)["t10-tasks"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str)]
+    assert any(c.startswith("'=1+2 <script>") for c in cells), "the workbook guards the formula-like cell"
     rows = json.loads((data / "json/t10-tasks.json").read_text(encoding="utf-8"))["rows"]
     assert rows[0]["description"].startswith("=1+2"), "JSON keeps the text as published"
 
 
 @pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
-def test_every_trigger_is_guarded_and_numbers_stay_numbers(trigger: str):
-    from budgetsite.export import excel_csv, guard
+def test_every_trigger_is_guarded_and_numbers_stay_numbers(trigger: str, tmp_path: Path):
+    import openpyxl
+    import xlsxwriter
+
+    from budgetsite.export import guard, resource_sheet
     from budgetsite.model import Resource
 
     resource = Resource("x", "data/x.csv", Text("x"), (
         Field("text", "string", Text("文字")), Field("amount", "number", Text("金额"), unit="万元")),
         ({"text": f"{trigger}1+1", "amount": __import__("decimal").Decimal("-12.50")},))
     assert guard(f"{trigger}1+1") == f"'{trigger}1+1"
-    body = excel_csv(resource).decode("utf-8-sig")
-    assert f"'{trigger}1+1" in body
-    assert ",-12.50" in body, "a negative amount is a number and is never prefixed"
+    path = tmp_path / "x.xlsx"
+    book = xlsxwriter.Workbook(path, {"strings_to_formulas": False})
+    resource_sheet(book.add_worksheet("x"), resource, None, None)
+    book.close()
+    text, amount = list(openpyxl.load_workbook(path)["x"].iter_rows(values_only=True))[2]
+    assert text.startswith("'") and text.endswith("1+1"), f"{text!r}: guarded (xlsx escapes CR as _x000D_)"
+    assert amount == -12.5, "a negative amount is a number and is never prefixed"
 
 
 # --- Names and paths (threat: path traversal from names) ---------------------------------------------------

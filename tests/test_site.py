@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import posixpath
 import re
@@ -392,17 +391,6 @@ def check_canonical_csv(site: Path, path: str, name: str) -> None:
         f"{path} differs from the dataset's {resource_meta(name)['path']}"
 
 
-def check_excel_csv(site: Path, path: str, name: str) -> None:
-    raw = (site / path).read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), f"{path} does not start with the UTF-8 BOM"
-    header, *rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
-    fields = schema_fields(name)
-    assert header == [f.get("title") or f["name"] for f in fields], f"{path}: header {header}"
-    _, source = csv_rows(name)
-    expected = [[guarded(f, v) for f, v in zip(fields, r, strict=True)] for r in source]
-    assert rows == expected, f"{path}: cells differ from the dataset CSV"
-
-
 def check_json(site: Path, path: str, name: str) -> None:
     doc = json.loads((site / path).read_text(encoding="utf-8"))
     fields = schema_fields(name)
@@ -424,40 +412,63 @@ def check_json(site: Path, path: str, name: str) -> None:
                 assert value == text, f"{where}: {value!r} != {text!r}"
 
 
-def check_xlsx(site: Path, path: str, table_id: str) -> None:
+def workbook_sheet_names() -> list[str]:
+    """A contents sheet, the tables' resources in printed order, then every other resource by name."""
+    in_tables = [n for t in descriptor()["x_tables"] for n in t["resources"]]
+    others = sorted(r["name"] for r in descriptor()["resources"] if r["name"] not in in_tables)
+    return ["contents", *(n[:31] for n in in_tables + others)]
+
+
+@cache
+def workbook_cells(site: Path) -> dict[str, list[list]]:
     import openpyxl
 
-    book = openpyxl.load_workbook(site / path, data_only=True)
-    names = [n[:31] for n in table_meta(table_id)["resources"]]
-    assert book.sheetnames == names, f"{path}: sheets {book.sheetnames}"
-    for name in table_meta(table_id)["resources"]:
-        sheet = book[name[:31]]
-        fields = schema_fields(name)
-        _, source = csv_rows(name)
-        cells = [list(r) for r in sheet.iter_rows(values_only=True)]
-        assert cells[0] == [f.get("title") or f["name"] for f in fields], f"{path}/{name}: Chinese header"
-        assert cells[1] == [f.get("x_i18n", {}).get("en", {}).get("title") or f["name"] for f in fields], \
-            f"{path}/{name}: English header"
-        assert len(cells) == 2 + len(source), f"{path}/{name}: {len(cells) - 2} data rows, CSV has {len(source)}"
-        for r, (got, want) in enumerate(zip(cells[2:], source, strict=True), start=3):
-            for f, value, text in zip(fields, got, want, strict=True):
-                where = f"{path}/{name} row {r} {f['name']}"
-                if text == "":
-                    assert value is None, f"{where}: {value!r} for a blank cell"
-                elif is_numeric(f):
-                    assert isinstance(value, int | float), f"{where}: {value!r} is not a number"
-                    assert Decimal(str(value)) == Decimal(text), f"{where}: {value!r} != {text}"
-                else:
-                    assert value == guarded(f, text), f"{where}: {value!r} != {guarded(f, text)!r}"
+    book = openpyxl.load_workbook(site / urls.workbook(SLUG), read_only=True, data_only=True)
+    cells = {name: [list(r) for r in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+    book.close()
+    return cells
+
+
+def check_sheet(site: Path, name: str) -> None:
+    cells = workbook_cells(site)[name[:31]]
+    fields = schema_fields(name)
+    _, source = csv_rows(name)
+    where = f"{urls.workbook(SLUG)}[{name}]"
+    assert cells[0] == [f.get("title") or f["name"] for f in fields], f"{where}: Chinese header"
+    assert cells[1] == [f.get("x_i18n", {}).get("en", {}).get("title") or f["name"] for f in fields], \
+        f"{where}: English header"
+    assert len(cells) == 2 + len(source), f"{where}: {len(cells) - 2} data rows, CSV has {len(source)}"
+    for r, (got, want) in enumerate(zip(cells[2:], source, strict=True), start=3):
+        for f, value, text in zip(fields, got, want, strict=True):
+            here = f"{where} row {r} {f['name']}"
+            if text == "":
+                assert value is None, f"{here}: {value!r} for a blank cell"
+            elif is_numeric(f):
+                assert isinstance(value, int | float), f"{here}: {value!r} is not a number"
+                assert Decimal(str(value)) == Decimal(text), f"{here}: {value!r} != {text}"
+            else:
+                assert value == guarded(f, text), f"{here}: {value!r} != {guarded(f, text)!r}"
+
+
+def test_workbook_has_a_contents_sheet_and_a_sheet_per_resource(built_site):
+    cells = workbook_cells(built_site)
+    assert list(cells) == workbook_sheet_names()
+    listed = {row[0]: row for row in cells["contents"][2:]}
+    assert list(listed) == workbook_sheet_names()[1:]
+    for t in descriptor()["x_tables"]:
+        for name in t["resources"]:
+            assert listed[name[:31]][1] == f"表{t['number']}", f"contents: {name} is in table {t['number']}"
+            assert listed[name[:31]][2] == resource_meta(name)["title"]
+    for name in workbook_sheet_names()[1:]:
+        check_sheet(built_site, name)
 
 
 @pytest.mark.parametrize("table_id", table_ids())
 def test_table_downloads_read_back_to_the_same_values(built_site, table_id):
     resources = table_meta(table_id)["resources"]
-    expected = {urls.xlsx(SLUG, table_id)}
+    expected = {urls.workbook(SLUG)}
     for name in resources:
-        expected |= {urls.package_file(SLUG, resource_meta(name)["path"]), urls.excel_csv(SLUG, name),
-                     urls.json_file(SLUG, name)}
+        expected |= {urls.package_file(SLUG, resource_meta(name)["path"]), urls.json_file(SLUG, name)}
     for lang in LANGS:
         linked = set(downloads_on(built_site, urls.table(lang, SLUG, table_id)))
         missing = expected - linked
@@ -466,18 +477,16 @@ def test_table_downloads_read_back_to_the_same_values(built_site, table_id):
         assert not absent, f"{table_id} ({lang}) links downloads that do not exist: {absent}"
     for name in resources:
         check_canonical_csv(built_site, urls.package_file(SLUG, resource_meta(name)["path"]), name)
-        check_excel_csv(built_site, urls.excel_csv(SLUG, name), name)
         check_json(built_site, urls.json_file(SLUG, name), name)
-    check_xlsx(built_site, urls.xlsx(SLUG, table_id), table_id)
+        check_sheet(built_site, name)
 
 
-def test_excel_csv_guards_formula_cells(built_site):
+def test_workbook_guards_formula_cells(built_site):
     """The real data has text cells starting with '=' (t10-indicators.operator); they must be guarded."""
-    raw = (built_site / urls.excel_csv(SLUG, "t10-indicators")).read_bytes()
-    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    rows = workbook_cells(built_site)["t10-indicators"][2:]
     operator = [f["name"] for f in schema_fields("t10-indicators")].index("operator")
-    assert "'=" in [r[operator] for r in rows[1:]]
-    assert not any(c.startswith(FORMULA_TRIGGERS) for r in rows[1:] for c in r if not re.fullmatch(r"-?[\d.]+", c))
+    assert "'=" in [r[operator] for r in rows]
+    assert not any(c.startswith(FORMULA_TRIGGERS) for r in rows for c in r if isinstance(c, str))
 
 
 def test_json_carries_the_printed_value_of_each_erratum(built_site):
