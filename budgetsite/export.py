@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from .model import Budget, Resource, Table, Value, row_number
+from .model import Budget, Field, Resource, Table, Value, row_number
 from .refs import as_text
 
 # Cells a spreadsheet would read as a formula (OWASP "CSV injection"); LF and NUL per newer guidance.
@@ -39,24 +40,15 @@ def json_value(value: Value) -> Any:
 
 def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, int, str], str],
                   unit_names: dict[str, str]) -> bytes:
-    """Rows with exact numbers, each text cell's English beside it (`<field>_en`), and as-published codes.
-    `unit_names` gives the English of each printed unit (from the term base)."""
-    names, english = budget.code_names_en(), budget.translations_en()
-    rows = []
-    for index, row in enumerate(resource.rows):
-        item: dict[str, Any] = {}
-        for f in resource.fields:
-            value = row[f.name]
-            item[f.name] = json_value(value)
-            if f.type == "string" and isinstance(value, str) and value:
-                en = names.get(as_text(row.get("code"))) if f.name == "name" and row.get("code") else None
-                en = en or english.get(value)
-                if en:
-                    item[f"{f.name}_en"] = en
-            published = errata.get((resource.name, row_number(row, index), f.name))
-            if published is not None:
-                item[f"{f.name}_as_published"] = published
-        rows.append(item)
+    """The resource as `fields` and `rows` (each row an array in the order of `fields`): exact numbers, each
+    text column's English beside it (`<field>_en`, `"english_of"`) and each corrected cell's printed value
+    (`<field>_as_published`, `"as_published_of"`). Arrays rather than objects: naming every field on every
+    row doubled the file. `unit_names` gives the English of each printed unit (from the term base)."""
+    # the translations resource is the source of the English: labelling it with itself says nothing
+    names, english = ({}, {}) if resource.name == "translations" else (budget.code_names_en(),
+                                                                        budget.translations_en())
+    columns = json_columns(resource, errata, names, english)
+    rows = [[cell(row, index) for _, cell in columns] for index, row in enumerate(resource.rows)]
     table = budget.table_of(resource.name)
     unit = table.unit if table else ""
     doc = {
@@ -65,11 +57,45 @@ def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, in
         "title": {"zh": resource.title.zh, "en": resource.title.en},
         **({"unit": {"zh": unit, "en": unit_names[unit]}} if unit else {}),
         "translation_note": "English labels are unofficial translations; the Chinese is the published original.",
-        "fields": [{"name": f.name, "type": f.type, "title": {"zh": f.title.zh, "en": f.title.en},
-                    **({"unit": f.unit} if f.unit else {})} for f in resource.fields],
+        "fields": [field for field, _ in columns],
         "rows": rows,
     }
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+Cell = Callable[[dict[str, Value], int], Any]
+
+
+def json_columns(resource: Resource, errata: dict[tuple[str, int, str], str], names: dict[str, str],
+                 english: dict[str, str]) -> list[tuple[dict[str, Any], Cell]]:
+    """Each column of the JSON rows: its description, and how a row's cell is read. A text
+    field gets its English column only where some row has one; a field its printed value only where an
+    erratum corrects one of its cells."""
+    def value_of(f: Field) -> Cell:
+        return lambda row, _: json_value(row[f.name])
+
+    def english_of(f: Field) -> Cell:
+        def cell(row: dict[str, Value], _: int) -> str | None:
+            value = row[f.name]
+            if not (isinstance(value, str) and value):
+                return None
+            code = as_text(row.get("code")) if f.name == "name" and row.get("code") else ""
+            return names.get(code) or english.get(value)
+        return cell
+
+    def published_of(f: Field) -> Cell:
+        return lambda row, index: errata.get((resource.name, row_number(row, index), f.name))
+
+    out: list[tuple[dict[str, Any], Cell]] = []
+    for f in resource.fields:
+        out.append(({"name": f.name, "type": f.type, "title": {"zh": f.title.zh, "en": f.title.en},
+                     **({"unit": f.unit} if f.unit else {})}, value_of(f)))
+        if f.type == "string" and any(english_of(f)(row, i) for i, row in enumerate(resource.rows)):
+            out.append(({"name": f"{f.name}_en", "type": "string", "english_of": f.name}, english_of(f)))
+        if any((resource.name, row_number(row, i), f.name) in errata for i, row in enumerate(resource.rows)):
+            out.append(({"name": f"{f.name}_as_published", "type": "string", "as_published_of": f.name},
+                        published_of(f)))
+    return out
 
 
 def errata_index(budget: Budget) -> dict[tuple[str, int, str], str]:

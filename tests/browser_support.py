@@ -201,8 +201,10 @@ def read_csv(path: Path) -> Download:
 
 def read_json(path: Path) -> Download:
     data = json.loads(path.read_text(encoding="utf-8"))
-    fields = [f["name"] for f in data["fields"]]
-    return Download("json", fields, data["rows"], {"unit": data.get("unit"), "resource": data.get("resource")})
+    names = [f["name"] for f in data["fields"]]
+    fields = [f["name"] for f in data["fields"] if not {"english_of", "as_published_of"} & set(f)]
+    rows = [dict(zip(names, r, strict=True)) for r in data["rows"]]
+    return Download("json", fields, rows, {"unit": data.get("unit"), "resource": data.get("resource")})
 
 
 def read_xlsx(path: Path, sheet: str, fields: list[str]) -> Download:

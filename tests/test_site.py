@@ -391,13 +391,25 @@ def check_canonical_csv(site: Path, path: str, name: str) -> None:
         f"{path} differs from the dataset's {resource_meta(name)['path']}"
 
 
+def json_records(doc: dict) -> list[dict]:
+    """The rows of a resource's JSON (arrays in the order of its fields) as name -> value."""
+    names = [f["name"] for f in doc["fields"]]
+    assert all(len(r) == len(names) for r in doc["rows"]), "every row has a cell per field"
+    return [dict(zip(names, r, strict=True)) for r in doc["rows"]]
+
+
 def check_json(site: Path, path: str, name: str) -> None:
     doc = json.loads((site / path).read_text(encoding="utf-8"))
     fields = schema_fields(name)
     rows = csv_dicts(name)
     assert doc["resource"] == name and len(doc["rows"]) == len(rows), f"{path}: {len(doc['rows'])} rows"
-    assert [f["name"] for f in doc["fields"]] == [f["name"] for f in fields]
-    for i, (got, want) in enumerate(zip(doc["rows"], rows, strict=True)):
+    own = [f for f in doc["fields"] if not ({"english_of", "as_published_of"} & set(f))]
+    assert [f["name"] for f in own] == [f["name"] for f in fields]
+    for f in doc["fields"]:
+        of = f.get("english_of") or f.get("as_published_of")
+        if of:
+            assert f["name"] in (f"{of}_en", f"{of}_as_published") and of in [g["name"] for g in own], f
+    for i, (got, want) in enumerate(zip(json_records(doc), rows, strict=True)):
         for f in fields:
             value, text = got.get(f["name"], "(missing)"), want[f["name"]]
             where = f"{path} row {i + 1} {f['name']}"
@@ -410,6 +422,19 @@ def check_json(site: Path, path: str, name: str) -> None:
                     assert isinstance(value, int), f"{where}: integer written as {value!r}"
             else:
                 assert value == text, f"{where}: {value!r} != {text!r}"
+                english = got.get(f"{f['name']}_en")
+                if f["name"] != "name" and name != "translations" and text in translations():
+                    assert english == translations()[text], f"{where}: English {english!r}"
+
+
+@cache
+def translations() -> dict[str, str]:
+    return {r["zh"]: r["en"] for r in csv_dicts("translations")}
+
+
+def test_translations_json_is_not_labelled_with_itself(built_site):
+    doc = json.loads((built_site / urls.json_file(SLUG, "translations")).read_text(encoding="utf-8"))
+    assert [f["name"] for f in doc["fields"]] == ["zh", "en"]
 
 
 def workbook_sheet_names() -> list[str]:
@@ -492,7 +517,7 @@ def test_workbook_guards_formula_cells(built_site):
 def test_json_carries_the_printed_value_of_each_erratum(built_site):
     for e in csv_dicts("errata"):
         doc = json.loads((built_site / urls.json_file(SLUG, e["resource"])).read_text(encoding="utf-8"))
-        row = next(r for r in doc["rows"] if r.get("row") == int(e["row"]))
+        row = next(r for r in json_records(doc) if r.get("row") == int(e["row"]))
         assert row[e["field"]] == e["corrected"] and row[f"{e['field']}_as_published"] == e["as_published"]
 
 
