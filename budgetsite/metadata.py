@@ -26,50 +26,48 @@ def publisher(budget: Budget) -> dict[str, Any]:
 def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: Table | None = None,
                    table_description: Text | None = None) -> dict[str, Any]:
     """schema.org Dataset for a budget page, or for one table page when `table` (and its description) is given.
-    Links are absolute where the site URL is configured, else relative to the page."""
-    en = lang == "en"
+    A table is `isPartOf` its document's Dataset and says only what is its own (name, description, licence,
+    creator, downloads): repeating the document's coverage, keywords and catalog on each of its table pages
+    cost about 1 KB a page. Links are absolute where the site URL is configured, else relative to the page."""
     page = urls.budget(lang, budget.slug) if table is None else urls.table(lang, budget.slug, table.id)
 
     def abs_(path: str) -> str:
         return urls.link(site_url, page, path)
 
-    if table is None:
-        name = budget.title.en if en else budget.title.zh
-        description = budget.description.en if en else budget.description.zh
-        downloads = [("zip", urls.bundle(budget.slug)), ("json", urls.datapackage(budget.slug)),
-                     ("xlsx", urls.workbook(budget.slug))]
-        identifier = abs_(urls.data_dir(budget.slug))
-    else:
-        name = f"{table.title.get(lang)} ({budget.title.get(lang)})"
-        description = table_description.get(lang) if table_description else ""
+    def distribution(downloads: list[tuple[str, str]]) -> list[dict[str, str]]:
+        return [{"@type": "DataDownload", "encodingFormat": FORMATS[kind], "contentUrl": abs_(path)}
+                for kind, path in downloads]
+
+    document = abs_(urls.data_dir(budget.slug))
+    common = {"@context": "https://schema.org", "@type": "Dataset"}
+    own = {"url": abs_(page), "inLanguage": urls.HTML_LANG[lang], "license": budget.licence.get("path", ""),
+           "creator": publisher(budget)}
+    if table is not None:
         downloads = [("xlsx", urls.workbook(budget.slug))]
-        for name_ in table.resources:
-            res = budget.resources[name_]
-            downloads += [("csv", urls.package_file(budget.slug, res.path)),
-                          ("json", urls.json_file(budget.slug, name_))]
-        identifier = abs_(page)
-    keywords = budget.descriptor.get("x_i18n", {}).get("en", {}).get("keywords", []) if en else \
+        for name in table.resources:
+            downloads += [("csv", urls.package_file(budget.slug, budget.resources[name].path)),
+                          ("json", urls.json_file(budget.slug, name))]
+        return {**common, "@id": abs_(page), "name": f"{table.title.get(lang)} ({budget.title.get(lang)})",
+                "description": table_description.get(lang) if table_description else "", **own,
+                "isPartOf": {"@id": document}, "distribution": distribution(downloads)}
+    keywords = budget.descriptor.get("x_i18n", {}).get("en", {}).get("keywords", []) if lang == "en" else \
         budget.descriptor.get("keywords", [])
     return {
-        "@context": "https://schema.org",
-        "@type": "Dataset",
-        "@id": identifier,
-        "name": name,
-        "description": description,
-        "url": abs_(page),
-        "identifier": identifier,
-        "inLanguage": urls.HTML_LANG[lang],
+        **common,
+        "@id": document,
+        "name": budget.title.get(lang),
+        "description": budget.description.get(lang),
+        **own,
+        "identifier": document,
         "keywords": keywords,
-        "license": budget.licence.get("path", ""),
         "isAccessibleForFree": True,
-        "creator": publisher(budget),
         "publisher": publisher(budget),
         "temporalCoverage": f"{budget.year}-01-01/{budget.year}-12-31",
         "spatialCoverage": {"@type": "Place", "name": budget.region.get(lang)},
         "dateModified": iso_date(epoch),
         "includedInDataCatalog": {"@type": "DataCatalog", "url": abs_(urls.CATALOG)},
-        "distribution": [{"@type": "DataDownload", "encodingFormat": FORMATS[kind], "contentUrl": abs_(path)}
-                         for kind, path in downloads],
+        "distribution": distribution([("zip", urls.bundle(budget.slug)), ("json", urls.datapackage(budget.slug)),
+                                      ("xlsx", urls.workbook(budget.slug))]),
     }
 
 

@@ -123,7 +123,7 @@ def make_environment(templates: Path) -> Environment:
     )
     env.filters.update(amount=format_amount, printed=format_printed, number=format_number, pct=format_pct,
                        external_url=external_url, code_level=code_level, marked=marked_text)
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
     env.globals["urls"] = urls
     return env
 

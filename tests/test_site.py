@@ -825,6 +825,20 @@ def test_jsonld_describes_a_dataset_with_existing_downloads(built_site, path):
         assert (built_site / target).is_file(), f"{path}: {d['contentUrl']} does not exist"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_table_dataset_is_part_of_its_documents(built_site, lang):
+    def jsonld(path: str) -> dict:
+        return json.loads(page(built_site, path).find_all("script", type="application/ld+json")[0].text())
+
+    document = jsonld(urls.budget(lang, SLUG))
+    assert document["temporalCoverage"] and document["spatialCoverage"] and document["includedInDataCatalog"]
+    for table_id in table_ids():
+        data = jsonld(urls.table(lang, SLUG, table_id))
+        assert data["isPartOf"] == {"@id": document["@id"]}, table_id
+        assert data["@id"] == data["url"] != document["@id"]
+        assert data["creator"] == document["creator"] and data["license"] == document["license"]
+
+
 def walk(value: object) -> Iterator[tuple[str, object]]:
     if isinstance(value, dict):
         for k, v in value.items():
