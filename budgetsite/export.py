@@ -87,12 +87,15 @@ def json_columns(resource: Resource, errata: dict[tuple[str, int, str], str], na
         return lambda row, index: errata.get((resource.name, row_number(row, index), f.name))
 
     out: list[tuple[dict[str, Any], Cell]] = []
+    own = set(resource.field_names)  # a field of the resource's own is never shadowed by a derived column
     for f in resource.fields:
         out.append(({"name": f.name, "type": f.type, "title": {"zh": f.title.zh, "en": f.title.en},
                      **({"unit": f.unit} if f.unit else {})}, value_of(f)))
-        if f.type == "string" and any(english_of(f)(row, i) for i, row in enumerate(resource.rows)):
+        if f.type == "string" and f"{f.name}_en" not in own and \
+                any(english_of(f)(row, i) for i, row in enumerate(resource.rows)):
             out.append(({"name": f"{f.name}_en", "type": "string", "english_of": f.name}, english_of(f)))
-        if any((resource.name, row_number(row, i), f.name) in errata for i, row in enumerate(resource.rows)):
+        if f"{f.name}_as_published" not in own and \
+                any((resource.name, row_number(row, i), f.name) in errata for i, row in enumerate(resource.rows)):
             out.append(({"name": f"{f.name}_as_published", "type": "string", "as_published_of": f.name},
                         published_of(f)))
     return out

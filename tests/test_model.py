@@ -246,3 +246,21 @@ def test_a_quote_inside_another_notes_words_is_named_in_that_mark():
     assert out == ('<p>年初预算为0万元，<mark class="source-note"><a href="q/#note-N1">完成年初预算的95.89%</a>'
                    '<sup>N1</sup><sup><a href="q/#note-N2">N2</a></sup></mark>。'
                    '<mark class="source-note"><a href="q/#note-N3">其他</a><sup>N3</sup></mark>。</p>')
+
+
+def test_json_columns_never_shadow_a_field_of_the_resource():
+    """A derived column (`<field>_en`, `<field>_as_published`) is added only where the resource has no field
+    of that name: the published English of a codes resource stays what its CSV says."""
+    from budgetsite.export import json_columns
+    from budgetsite.model import Field, Resource, Text
+
+    resource = Resource("codes", "data/codes.csv", Text("科目"), (
+        Field("name", "string", Text("名称")), Field("name_en", "string", Text("英文名称")),
+        Field("note", "string", Text("说明"))),
+        ({"name": "教育支出", "name_en": "Education (published)", "note": "教育支出"},))
+    columns = json_columns(resource, {("codes", 1, "name"): "教育"}, {}, {"教育支出": "Education"})
+    names = [field["name"] for field, _ in columns]
+    assert names == ["name", "name_as_published", "name_en", "note", "note_en"]
+    cells = {field["name"]: cell(resource.rows[0], 0) for field, cell in columns}
+    assert cells["name_en"] == "Education (published)" and cells["note_en"] == "Education"
+    assert cells["name_as_published"] == "教育"
