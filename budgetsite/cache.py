@@ -38,14 +38,14 @@ class FileHashes:
                 self.known = {}
         self.seen: dict[str, tuple[int, int, bytes]] = {}
 
-    def of(self, file: Path, st: os.stat_result | None = None) -> bytes:
-        st = st or file.stat()
-        key = str(file)
+    def of(self, file: str | Path, st: os.stat_result | None = None) -> bytes:
+        """The file's hash; a path string is enough (a Path per file was half the time of an up-to-date build
+        at 1,000 budgets)."""
+        key = os.fspath(file)
+        st = st or os.stat(key)
         hit = self.known.get(key)
-        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            digest = hit[2]
-        else:
-            digest = hashlib.sha256(file.read_bytes()).digest()
+        fresh = hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns
+        digest = hit[2] if hit is not None and fresh else file_digest(key)
         self.seen[key] = (st.st_size, st.st_mtime_ns, digest)
         return digest
 
@@ -79,9 +79,13 @@ def digest_tree(root: Path, hashes: FileHashes | None = None) -> str:
     h = hashlib.sha256()
     for rel, entry in walk(root):
         h.update(rel.encode("utf-8") + b"\0")
-        path = Path(entry.path)
-        h.update(hashes.of(path, entry.stat()) if hashes else hashlib.sha256(path.read_bytes()).digest())
+        h.update(hashes.of(entry.path, entry.stat()) if hashes else file_digest(entry.path))
     return h.hexdigest()
+
+
+def file_digest(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).digest()
 
 
 @cache

@@ -265,3 +265,17 @@ def test_serve_without_a_built_site(tmp_path):
 def test_every_command_is_in_the_parser():
     sub = next(a for a in parser()._actions if a.dest == "command")
     assert tuple(sub.choices) == COMMANDS
+
+
+def test_outside_git_the_date_is_the_newest_file_below_the_datasets(tmp_path):
+    from budgetsite.config import newest_mtime
+
+    nested = tmp_path / "datasets" / "a" / "data"
+    nested.mkdir(parents=True)
+    for name, stamp in (("old.csv", 1_600_000_000), ("new.csv", 1_700_000_000)):
+        (nested / name).write_text("x", encoding="utf-8")
+        os.utime(nested / name, (stamp, stamp))
+    (tmp_path / "datasets" / "b").mkdir()  # a folder's own time does not count, only its files'
+    os.utime(tmp_path / "datasets" / "b", (1_800_000_000, 1_800_000_000))
+    assert newest_mtime(tmp_path / "datasets") == 1_700_000_000
+    assert newest_mtime(tmp_path / "absent") == 1, "never 0: the epoch is always a real date"
