@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -48,7 +47,7 @@ def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, in
     names, english = ({}, {}) if resource.name == "translations" else (budget.code_names_en(),
                                                                         budget.translations_en())
     columns = json_columns(resource, errata, names, english)
-    rows = [[cell(row, index) for _, cell in columns] for index, row in enumerate(resource.rows)]
+    rows = [list(cells) for cells in zip(*(values for _, values in columns), strict=True)]
     table = budget.table_of(resource.name)
     unit = table.unit if table else ""
     doc = {
@@ -63,41 +62,30 @@ def resource_json(budget: Budget, resource: Resource, errata: dict[tuple[str, in
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-Cell = Callable[[dict[str, Value], int], Any]
-
-
 def json_columns(resource: Resource, errata: dict[tuple[str, int, str], str], names: dict[str, str],
-                 english: dict[str, str]) -> list[tuple[dict[str, Any], Cell]]:
-    """Each column of the JSON rows: its description, and how a row's cell is read. A text
-    field gets its English column only where some row has one; a field its printed value only where an
-    erratum corrects one of its cells."""
-    def value_of(f: Field) -> Cell:
-        return lambda row, _: json_value(row[f.name])
+                 english: dict[str, str]) -> list[tuple[dict[str, Any], list[Any]]]:
+    """Each column of the JSON rows: its description and its value in each row. A text field gets its English
+    column only where some row has one, a field its printed value only where an erratum corrects one of its
+    cells; neither ever shadows a field of the resource's own."""
+    def english_of(f: Field, row: dict[str, Value]) -> str | None:
+        value = row[f.name]
+        if not (isinstance(value, str) and value):
+            return None
+        code = as_text(row.get("code")) if f.name == "name" and row.get("code") else ""
+        return names.get(code) or english.get(value)
 
-    def english_of(f: Field) -> Cell:
-        def cell(row: dict[str, Value], _: int) -> str | None:
-            value = row[f.name]
-            if not (isinstance(value, str) and value):
-                return None
-            code = as_text(row.get("code")) if f.name == "name" and row.get("code") else ""
-            return names.get(code) or english.get(value)
-        return cell
-
-    def published_of(f: Field) -> Cell:
-        return lambda row, index: errata.get((resource.name, row_number(row, index), f.name))
-
-    out: list[tuple[dict[str, Any], Cell]] = []
-    own = set(resource.field_names)  # a field of the resource's own is never shadowed by a derived column
+    rows = resource.rows
+    own = set(resource.field_names)
+    out: list[tuple[dict[str, Any], list[Any]]] = []
     for f in resource.fields:
         out.append(({"name": f.name, "type": f.type, "title": {"zh": f.title.zh, "en": f.title.en},
-                     **({"unit": f.unit} if f.unit else {})}, value_of(f)))
-        if f.type == "string" and f"{f.name}_en" not in own and \
-                any(english_of(f)(row, i) for i, row in enumerate(resource.rows)):
-            out.append(({"name": f"{f.name}_en", "type": "string", "english_of": f.name}, english_of(f)))
-        if f"{f.name}_as_published" not in own and \
-                any((resource.name, row_number(row, i), f.name) in errata for i, row in enumerate(resource.rows)):
-            out.append(({"name": f"{f.name}_as_published", "type": "string", "as_published_of": f.name},
-                        published_of(f)))
+                     **({"unit": f.unit} if f.unit else {})}, [json_value(row[f.name]) for row in rows]))
+        translated = [english_of(f, row) for row in rows] if f.type == "string" else []
+        if any(translated) and f"{f.name}_en" not in own:
+            out.append(({"name": f"{f.name}_en", "type": "string", "english_of": f.name}, translated))
+        printed = [errata.get((resource.name, row_number(row, i), f.name)) for i, row in enumerate(rows)]
+        if any(p is not None for p in printed) and f"{f.name}_as_published" not in own:
+            out.append(({"name": f"{f.name}_as_published", "type": "string", "as_published_of": f.name}, printed))
     return out
 
 

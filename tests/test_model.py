@@ -261,6 +261,6 @@ def test_json_columns_never_shadow_a_field_of_the_resource():
     columns = json_columns(resource, {("codes", 1, "name"): "教育"}, {}, {"教育支出": "Education"})
     names = [field["name"] for field, _ in columns]
     assert names == ["name", "name_as_published", "name_en", "note", "note_en"]
-    cells = {field["name"]: cell(resource.rows[0], 0) for field, cell in columns}
+    cells = {field["name"]: values[0] for field, values in columns}
     assert cells["name_en"] == "Education (published)" and cells["note_en"] == "Education"
     assert cells["name_as_published"] == "教育"
