@@ -44,8 +44,7 @@ class FileHashes:
         key = os.fspath(file)
         st = st or os.stat(key)
         hit = self.known.get(key)
-        fresh = hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns
-        digest = hit[2] if hit is not None and fresh else file_digest(key)
+        digest = hit[2] if hit and (hit[0], hit[1]) == (st.st_size, st.st_mtime_ns) else file_digest(key)
         self.seen[key] = (st.st_size, st.st_mtime_ns, digest)
         return digest
 

@@ -130,10 +130,7 @@ def workbook(budget: Budget, epoch: int) -> bytes:
 
 def contents_sheet(sheet: Any, budget: Budget, sheets: list[tuple[str, Table | None]], header: Any) -> None:
     """Each sheet with its table's printed number, its title in both languages and its unit as printed."""
-    for col, (zh, en) in enumerate(CONTENTS_HEADER):
-        sheet.write_string(0, col, zh, header)
-        sheet.write_string(1, col, en, header)
-        sheet.set_column(col, col, 12 if col < 2 else 40)
+    header_rows(sheet, [(zh, en, 12 if col < 2 else 40) for col, (zh, en) in enumerate(CONTENTS_HEADER)], header)
     for r, (name, table) in enumerate(sheets, start=2):
         title = budget.resources[name].title
         cells = (name[:31], table.label.zh if table else "", title.zh, title.en, table.unit if table else "")
@@ -142,12 +139,18 @@ def contents_sheet(sheet: Any, budget: Budget, sheets: list[tuple[str, Table | N
     sheet.freeze_panes(2, 0)
 
 
+def header_rows(sheet: Any, columns: list[tuple[str, str, int]], header: Any) -> None:
+    """Row 1 in Chinese, row 2 in English, each column at its width."""
+    for col, (zh, en, width) in enumerate(columns):
+        sheet.write_string(0, col, zh, header)
+        sheet.write_string(1, col, en, header)
+        sheet.set_column(col, col, width)
+
+
 def resource_sheet(sheet: Any, resource: Resource, header: Any, number: Any) -> None:
     """Chinese and English headers, numbers as numbers, text that Excel would evaluate guarded."""
-    for col, f in enumerate(resource.fields):
-        sheet.write_string(0, col, f.title.zh or f.name, header)
-        sheet.write_string(1, col, f.title.en or f.name, header)
-        sheet.set_column(col, col, 14 if f.type != "string" else 24)
+    header_rows(sheet, [(f.title.zh or f.name, f.title.en or f.name, 14 if f.type != "string" else 24)
+                        for f in resource.fields], header)
     for r, row in enumerate(resource.rows, start=2):
         for col, f in enumerate(resource.fields):
             value = row[f.name]

@@ -155,18 +155,16 @@ def render_page(env: Environment, page: Page, catalogs: dict[str, Catalog], conf
         function, not a macro: pages call it for every row name. Every part is escaped where it is joined. A
         value needs no element of its own unless it carries a class or a language (a bare span on each of about
         1,200 names a document was 16 KB of its pages)."""
-        def wrapped(inner: str) -> str:
-            return f'<span class="{escape(cls)}">{inner}</span>' if cls else inner
+        def element(inner: str, chinese: bool = False) -> str:
+            attrs = (' lang="zh-Hans"' if chinese else "") + (f' class="{escape(cls)}"' if cls else "")
+            return f"<span{attrs}>{inner}</span>" if attrs else inner
 
         if lang == "en" and value.en:
-            out = wrapped(str(marked_text(value.en)))
+            out = element(str(marked_text(value.en)))
             if value.zh and value.zh != value.en:
                 out += f' <span class="orig" lang="zh-Hans">{escape(value.zh)}</span>'
             return Markup(out)  # noqa: S704
-        if needs_zh(value):
-            attr = f' class="{escape(cls)}"' if cls else ""
-            return Markup(f'<span lang="zh-Hans"{attr}>{escape(value.zh)}</span>')  # noqa: S704
-        return Markup(wrapped(str(escape(value.zh))))  # noqa: S704
+        return Markup(element(str(escape(value.zh)), chinese=needs_zh(value)))  # noqa: S704
 
     alternates = []  # hreflang needs absolute URLs: left out without a configured site URL
     if config.site_url and ((page.lang and page.alternates) or page.path == urls.ROOT):  # picker: x-default
