@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TypeVar
 
 from .across import Matrix, of_figures
 from .catalogue import Catalogue
+from .charts import StackedChart, stacked_chart
 from .figures import BY_ECONOMIC, BY_FUNCTION
 from .model import Amount, Budget, BudgetSummary, CodedLine, Resource, Table, Text, code_level
 from .refs import amount, as_text
@@ -166,6 +168,12 @@ class CodeSection:
     @property
     def uses(self) -> tuple[Use, ...]:
         return tuple(r.use for r in self.rows)
+
+    @cached_property
+    def chart(self) -> StackedChart | None:
+        """Each publisher's bar on one scale. Made when a page shows it, once for both languages: a rebuild
+        that keeps a code's page never draws it."""
+        return stacked_chart(f"chart-{self.id}", self.compared)
 
     @property
     def weight(self) -> int:

@@ -287,7 +287,7 @@ def code_pages(code: Code, children: tuple[Code, ...], catalogue: Catalogue, ui:
                       [(c.code, c.name, len(c.uses)) for c in children] if first else ()))
         pages += [Page(paths[lang][number - 1], "code.html", lang, titled(title, number, ui),
                        {"code": code, "children": children if first else (), "entries": entries,
-                        "sections": shown, "charts": section_charts(shown), "number": number,
+                        "sections": shown, "number": number,
                         "paths": paths[lang], "indexed": first},  # the code's first page is the one to find
                        sources=tuple(u.budget.slug for s in shown for u in s.uses), shape=shape)
                   for lang in urls.LANGS]
@@ -313,10 +313,6 @@ def code_page_sections(code: Code, children: int, catalogue: Catalogue,
     parts = [part for s in sections for part in split_section(code, s, page_weight, catalogue)]
     pages = fill(parts, lambda part: part.weight, page_weight, first=2 * (children + len(sections)))
     return [tuple(p) for p in pages]
-
-
-def section_charts(sections: tuple[CodeSection, ...]) -> list[charts.StackedChart | None]:
-    return [charts.stacked_chart(f"chart-{s.id}", s.compared) for s in sections]
 
 
 # Entries on a page of a region's data packages: each is about 900 bytes of English HTML.
