@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from .writer import SiteWriter
+
 # The build writes every attribute double-quoted (Jinja templates), so a regular expression reads links and
 # ids of our own pages exactly, about ten times faster than an HTML parser; the browser tests and the Nu
 # checker cover well-formedness. Entity-escaped values are unescaped before use.
@@ -48,15 +50,21 @@ def split(link: str) -> SplitResult:
     return urlsplit(link)  # the same few thousand links recur on every page
 
 
-def broken_links(root: Path, base_path: str = "/", only: list[str] | None = None) -> list[str]:
+def broken_links(root: Path, base_path: str = "/", only: list[str] | None = None,
+                 tree: SiteWriter | None = None) -> list[str]:
     """Human-readable problems: `page -> link: reason`. Empty when every internal link resolves.
 
     `only` limits the pages whose links are followed (e.g. those rendered in this build); their targets are
-    still looked up in the whole tree.
+    still looked up in the whole tree. `tree`, the writer of a staged tree: its files are the ones it
+    wrote, linked or kept (a kept folder is still on the live site), not a walk of `root`.
     """
-    files = existing_files(root)
+    files = tree.written if tree is not None else existing_files(root)
+
+    def scan_file(name: str) -> Scanned:
+        return scan(tree.source(name) if tree is not None else root / name)
+
     names = sorted(only) if only is not None else sorted(f for f in files if f.endswith(".html"))
-    pages = {name: scan(root / name) for name in names}
+    pages = {name: scan_file(name) for name in names}
     problems = []
     for page, info in list(pages.items()):
         here = posixpath.dirname(page)
@@ -85,7 +93,7 @@ def broken_links(root: Path, base_path: str = "/", only: list[str] | None = None
                 problems.append(f"{page} -> {link}: no such file {file}")
             elif parts.fragment and file.endswith(".html"):
                 if file not in pages:
-                    pages[file] = scan(root / file)
+                    pages[file] = scan_file(file)
                 ids = pages[file].ids
                 if parts.fragment not in ids:
                     problems.append(f"{page} -> {link}: no element with id '{parts.fragment}' in {file}")

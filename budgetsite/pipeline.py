@@ -6,13 +6,14 @@ Read top to bottom:
 2. validate: datasets whose hash is new are validated (in a process pool when there are several), the
    others come from the result store; any error stops the build before `site/` is touched;
 3. render into a staging folder beside `site/` (units.py): a budget or department whose inputs did not
-   change since the last build has its files linked from the live site (incremental.py), the others are
+   change since the last build keeps its folders of the live site (incremental.py), the others are
    rendered in a pool; the site-wide pages and the corpus-wide amounts (sitewide.py) every time;
-4. check the staged tree (links of everything rendered now), index it for search, then swap it in.
+4. check the staged tree (links of everything rendered now), index it for search, move the kept folders
+   in and swap it in.
 
 A failure at any point leaves the previous `site/` exactly as it was. Nothing holds the whole corpus in
 memory: site-wide pages use small summaries, and each budget's full result is loaded when it is rendered.
-Every file of the new tree is written or linked by one SiteWriter (writer.py).
+Every file of the new tree is written, linked or kept by one SiteWriter (writer.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .classified import coded_lines
 from .config import SiteConfig
 from .directory import publishers
 from .figures import key_figures
-from .incremental import Unit, read_manifest, render_units, write_manifest
+from .incremental import Unit, files_below, read_manifest, render_units, write_manifest
 from .linkcheck import broken_links
 from .load import discover
 from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
@@ -180,7 +181,7 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     with timed(stats, "corpus-wide amounts (wall)"):
         parts = (store.load_part(validated.keys[s.slug]) for s in validated.summaries)
         write_corpus(writer, validated.summaries, parts, config, owned)
-    fresh += sorted(p for p in writer.written.keys() - before - site_wide.kept if p.endswith(".html"))
+    fresh += sorted(p for p in writer.written - before - site_wide.kept if p.endswith(".html"))
     shards[SITE_SHARD] = cache.digest_files(staged, site_wide.indexed)
     keys = {"budgets": budget_keys, "departments": dept_keys}
     return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets),
@@ -192,8 +193,8 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
 def index_shards(writer: SiteWriter, validated: Validated, rendered: Rendered, live: Path,
                  previous: dict[str, Any]) -> str:
     """One Pagefind index per shard of departments, plus one for the site-wide pages. A shard whose pages
-    did not change is carried over (the site-wide one by the bytes of its pages, rendered every build); the
-    browser merges the shards when it searches."""
+    did not change is kept from the live site (the site-wide one by the bytes of its pages, rendered every
+    build); the browser merges the shards when it searches."""
     pages: dict[str, list[str]] = {SITE_SHARD: list(rendered.site_wide)}
     dept_of = {s.slug: s.department_id for s in validated.summaries}
     for slug, files in rendered.budgets.items():
@@ -203,12 +204,14 @@ def index_shards(writer: SiteWriter, validated: Validated, rendered: Rendered, l
         pages.setdefault(search_shard(dept, rendered.shard_count), []).extend(f for f in files if f.endswith(".html"))
     done, carried = [], 0
     for shard, files in sorted(pages.items()):
-        old = live / OUTPUT / shard
+        folder = f"{OUTPUT}/{shard}"
+        old = live / folder
         if previous.get("shards", {}).get(shard) == rendered.shards.get(shard) and (old / "pagefind.js").is_file():
-            for f in sorted(p for p in old.rglob("*") if p.is_file()):
-                writer.link(f"{OUTPUT}/{shard}/{f.relative_to(old).as_posix()}", f)
-            carried += 1
-            continue
+            index = files_below(live, folder)
+            if index is not None:
+                writer.keep(folder, old, index)
+                carried += 1
+                continue
         done.append(build_index(writer, files, shard))
     return f"{len(done)} shard(s) indexed, {carried} carried over" + (f"; {done[-1]}" if done else "")
 
@@ -264,13 +267,13 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
                 writer = SiteWriter(staged)
                 rendered = render_stage(config, plan, validated, store, writer, previous, workers, stats)
                 with timed(stats, "link check (wall)"):
-                    problems = broken_links(staged, config.base_path, only=rendered.fresh)
+                    problems = broken_links(staged, config.base_path, only=rendered.fresh, tree=writer)
                 if problems:
                     raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
                 with timed(stats, "search index (wall)"):
                     index_summary = index_shards(writer, validated, rendered, config.output, previous)
                 with timed(stats, "publish (wall)"):
-                    replaced = publish(staged, config.output)
+                    replaced = publish(writer, config.output)
         except (BuildFailed, SearchIndexError) as exc:
             return report(1, f"error: {exc}\nbuild stopped: the previous site is unchanged")
         except Exception as exc:  # any other failure: report it, keep the previous site, never a traceback

@@ -81,7 +81,7 @@ def build_index(writer: SiteWriter, pages: list[str], shard: str) -> str:
         for page in pages:
             target = site / page
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(writer.root / page, target)
+            os.link(writer.source(page), target)
         excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
         result = subprocess.run([*command, "--site", str(site), "--output-path", str(output), *excluded],
                                 capture_output=True, text=True, timeout=600, check=False)

@@ -91,7 +91,7 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources:
 
 
 def render_share(config: SiteConfig, store_dir: Path, keys: list[str], shards: tuple[str, ...],
-                 paths: frozenset[str], share: int, shares: int, staged: Path) -> dict[str, int]:
+                 paths: frozenset[str], share: int, shares: int, staged: Path) -> set[str]:
     """Worker: every `shares`-th of the site-wide pages at `paths`, from the `share`-th, made from the
     summaries in the result store (the same list, so the same pages, as the main process made)."""
     store = cache.ResultStore(store_dir)

@@ -55,7 +55,7 @@ def write_pages(writer: SiteWriter, pages: Iterable[Any], config: SiteConfig) ->
         writer.write_text(urls.file_of(page.path), render_page(env, page, catalogs, config))
 
 
-def render_budget(config: SiteConfig, store_dir: Path, key: str, staged: Path) -> tuple[dict[str, int], Stats]:
+def render_budget(config: SiteConfig, store_dir: Path, key: str, staged: Path) -> tuple[set[str], Stats]:
     """Worker: every page and download of one budget, written into the staged tree."""
     stats: Stats = {}
     with timed(stats, "load result"):
@@ -87,7 +87,7 @@ def write_downloads(writer: SiteWriter, budget: Budget, result: ValidationResult
 
 
 def render_department(config: SiteConfig, store_dir: Path, department: Publisher, keys: dict[str, str],
-                      staged: Path) -> dict[str, int]:
+                      staged: Path) -> set[str]:
     """Worker: a publisher's page and its year-over-year comparisons."""
     store = cache.ResultStore(store_dir)
 

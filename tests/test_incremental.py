@@ -1,5 +1,6 @@
 """Rebuilds keep what did not change (budgetsite/incremental.py): an unchanged budget's files come over from
-the live site as hard links of the same files, whole folders at a time, and nothing else comes with them."""
+the live site as the same files, whole folders at a time (moved in when the site is published), and nothing
+else comes with them."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def test_an_unchanged_budget_keeps_its_very_files(built):
     code, stdout, stderr = build_into(root, site)
     assert code == 0, stderr
     assert "1 rendered, 1 unchanged and reused" in stdout, stdout
-    assert inodes(site, OTHER) == before, "the same files, linked, not written again"
+    assert inodes(site, OTHER) == before, "the same files, moved in, not written again"
     after = inodes(site, XIAMEN)
     assert after.keys() == changed_before.keys()
     assert after[f"en/{XIAMEN}/index.html"] != changed_before[f"en/{XIAMEN}/index.html"], "rendered again"
