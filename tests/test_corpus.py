@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zlib
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -212,6 +213,31 @@ def test_files_are_deterministic_and_at_their_stable_paths(files, catalogue):
     parts = [corpus.budget_part(load_budget(f, catalogue)[0], catalogue) for f in discover(DATASETS)]
     again = corpus.corpus_files(reversed(parts), catalogue, 1700000000)
     assert dict(again) == files, "input order does not change a byte"
+
+
+def gzip_members(data: bytes) -> list[bytes]:
+    """The decompressed bytes of each member of a gzip file, in order."""
+    members = []
+    while data:
+        inflater = zlib.decompressobj(wbits=31)
+        members.append(inflater.decompress(data) + inflater.flush())
+        data = inflater.unused_data
+    return members
+
+
+def test_the_amounts_file_is_a_gzip_member_per_document_and_reads_as_one(files):
+    data = files[urls.corpus_csv()]
+    members = gzip_members(data)
+    documents = json.loads(files[urls.corpus_package()])["x_datasets"]
+    assert len(members) == 1 + len(documents) > 2, "the header's member, then one per document"
+    assert members[0] == corpus.HEADER
+    rows = read_rows(data)
+    for member, document in zip(members[1:], documents, strict=True):
+        lines = member.decode("utf-8").splitlines()
+        assert len(lines) == document["rows"] and all(line.startswith(f"{document['name']},") for line in lines)
+    assert len(rows) == sum(d["rows"] for d in documents)
+    done = subprocess.run(["gzip", "-dc"], input=data, capture_output=True, check=True)  # the command line tool
+    assert done.stdout == b"".join(members)
 
 
 def test_corpus_folders_cannot_be_dataset_folders():
