@@ -8,7 +8,7 @@ built from those alone, never from the full budgets.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TypeVar
 
@@ -149,35 +149,87 @@ class CodeRow:
 class CodeSection:
     """The documents of one region, year and kind that use a code: every row of theirs in a grid (a document
     per row, a kind of table per column), and the publishers side by side in one unit, from the table that
-    classifies all spending by the code (where they print one)."""
+    classifies all spending by the code (where they print one). The grid, the comparison and its chart are
+    made when a page shows them, once for both languages: a rebuild works out which documents each code
+    page shows, and how many pages, from the uses alone."""
 
-    region_id: str
-    region: Text
-    year: int
-    kind: str
-    columns: tuple[CodeColumn, ...]
-    rows: tuple[CodeRow, ...]
-    compared: Matrix  # one line: each publisher's amount in the comparison table
-    compared_in: tuple[Text, ...]  # the names of the table kinds that comparison reads
+    code: Code = field(repr=False, compare=False)
+    uses: tuple[Use, ...]
+    catalogue: Catalogue = field(repr=False, compare=False)
     part: int = 0  # where a section is split over pages: which part of it this is, from 0
+
+    @property
+    def first(self) -> BudgetSummary:
+        return self.uses[0].budget
+
+    @property
+    def region_id(self) -> str:
+        return self.first.region_id
+
+    @property
+    def region(self) -> Text:
+        return self.first.region
+
+    @property
+    def year(self) -> int:
+        return self.first.year
+
+    @property
+    def kind(self) -> str:
+        return self.first.document
 
     @property
     def id(self) -> str:
         return f"{self.region_id}-{self.year}-{self.kind}" + (f"-{self.part + 1}" if self.part else "")
 
+    @cached_property
+    def columns(self) -> tuple[CodeColumn, ...]:
+        """A column per kind of table and amount column the documents print the code in."""
+        columns: dict[tuple[str, str], CodeColumn] = {}
+        units: dict[tuple[str, str], set[str]] = {}
+        for u in self.uses:
+            for line in u.lines:
+                kind = self.catalogue.kinds.get(line.table_kind)
+                key = (line.table_kind, line.column.zh)
+                columns.setdefault(key, CodeColumn(line.table_kind, kind.name if kind else line.table, line.column,
+                                                   ""))
+                units.setdefault(key, set()).add(line.unit)
+        return tuple(replace(c, unit=next(iter(units[key])) if len(units[key]) == 1 else "")
+                     for key, c in columns.items())
+
+    @cached_property
+    def rows(self) -> tuple[CodeRow, ...]:
+        keys = [(c.table_kind, c.column.zh) for c in self.columns]
+        return tuple(CodeRow(u, tuple(tuple(line for line in u.lines if (line.table_kind, line.column.zh) == key)
+                                      for key in keys)) for u in self.uses)
+
+    @cached_property
+    def primary(self) -> tuple[tuple[Use, CodedLine], ...]:
+        """Each document's line in the table compared, where it prints one."""
+        lines = [next((line for line in u.lines if line.table_kind in COMPARED[self.code.scheme]), None)
+                 for u in self.uses]
+        return tuple((u, line) for u, line in zip(self.uses, lines, strict=True) if line is not None)
+
     @property
-    def uses(self) -> tuple[Use, ...]:
-        return tuple(r.use for r in self.rows)
+    def compared(self) -> Matrix:
+        """One line: each publisher's amount in the comparison table."""
+        return line_matrix(self.code.code, list(self.primary))
+
+    @property
+    def compared_in(self) -> tuple[Text, ...]:
+        """The names of the table kinds that comparison reads."""
+        kinds = self.catalogue.kinds
+        return tuple(dict.fromkeys(kinds[line.table_kind].name for _, line in self.primary
+                                   if line.table_kind in kinds))
 
     @cached_property
     def chart(self) -> StackedChart | None:
-        """Each publisher's bar on one scale. Made when a page shows it, once for both languages: a rebuild
-        that keeps a code's page never draws it."""
+        """Each publisher's bar on one scale (a rebuild that keeps a code's page never draws it)."""
         return stacked_chart(f"chart-{self.id}", self.compared)
 
     @property
     def weight(self) -> int:
-        return SECTION_WEIGHT + sum(weight(r.use) for r in self.rows)
+        return SECTION_WEIGHT + sum(weight(u) for u in self.uses)
 
 
 # Roughly what a code's page holds, in hundreds of bytes of English HTML: a section's heading and table
@@ -194,30 +246,7 @@ def code_sections(code: Code, catalogue: Catalogue) -> tuple[CodeSection, ...]:
     groups: dict[tuple[str, int, str], list[Use]] = {}
     for u in code.uses:
         groups.setdefault((u.budget.region_id, u.budget.year, u.budget.document), []).append(u)
-    return tuple(section_of(code, tuple(uses), catalogue) for uses in groups.values())
-
-
-def section_of(code: Code, uses: tuple[Use, ...], catalogue: Catalogue) -> CodeSection:
-    """One region, year and kind's uses of a code (all of them, or one page of them), compared."""
-    first = uses[0].budget
-    columns: dict[tuple[str, str], CodeColumn] = {}
-    units: dict[tuple[str, str], set[str]] = {}
-    for u in uses:
-        for line in u.lines:
-            kind = catalogue.kinds.get(line.table_kind)
-            key = (line.table_kind, line.column.zh)
-            columns.setdefault(key, CodeColumn(line.table_kind, kind.name if kind else line.table, line.column, ""))
-            units.setdefault(key, set()).add(line.unit)
-    columns = {key: replace(c, unit=next(iter(units[key])) if len(units[key]) == 1 else "")
-               for key, c in columns.items()}
-    rows = tuple(CodeRow(u, tuple(tuple(line for line in u.lines if (line.table_kind, line.column.zh) == key)
-                                  for key in columns)) for u in uses)
-    primary = [next((line for line in u.lines if line.table_kind in COMPARED[code.scheme]), None) for u in uses]
-    shown = [(u, line) for u, line in zip(uses, primary, strict=True) if line is not None]
-    names = tuple(dict.fromkeys(catalogue.kinds[line.table_kind].name for _, line in shown
-                                if line.table_kind in catalogue.kinds))
-    return CodeSection(first.region_id, first.region, first.year, first.document, tuple(columns.values()), rows,
-                       line_matrix(code.code, shown), names)
+    return tuple(CodeSection(code, tuple(uses), catalogue) for uses in groups.values())
 
 
 def split_section(code: Code, section: CodeSection, page_weight: int,
@@ -227,7 +256,7 @@ def split_section(code: Code, section: CodeSection, page_weight: int,
     pages = fill(section.uses, weight, page_weight, overhead=SECTION_WEIGHT)
     if len(pages) == 1:
         return (section,)
-    return tuple(replace(section_of(code, tuple(p), catalogue), part=k) for k, p in enumerate(pages))
+    return tuple(CodeSection(code, tuple(p), catalogue, part=k) for k, p in enumerate(pages))
 
 
 T = TypeVar("T")
