@@ -99,16 +99,6 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def digest_files(root: Path, paths: list[str]) -> str:
-    """One digest of the named files under `root`: their paths and bytes."""
-    h = hashlib.sha256()
-    for rel in paths:
-        data = (root / rel).read_bytes()
-        h.update(f"{rel}\0{len(data)}\0".encode())
-        h.update(data)
-    return h.hexdigest()
-
-
 def combine(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 

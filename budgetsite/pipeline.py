@@ -37,7 +37,16 @@ from .load import discover
 from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
 from .pages import kind_order
 from .pool import run_tasks
-from .search import OUTPUT, SITE_SHARD, SearchIndexError, build_index, search_shard, shard_count
+from .search import (
+    OUTPUT,
+    SITE_SHARDS,
+    SearchIndexError,
+    build_index,
+    indexed_digest,
+    search_shard,
+    shard_count,
+    site_shard,
+)
 from .sitewide import Kept, write_corpus, write_site_wide
 from .timing import Stats, timed
 from .timing import merge as merge_stats
@@ -176,13 +185,14 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     with timed(stats, "site-wide pages (wall)"):
         sources = (store.folder, [validated.keys[s.slug] for s in validated.summaries])
         kept = Kept(previous.get("site", {}), config.output) if previous else None
-        site_wide = write_site_wide(writer, validated.summaries, sources, tuple(sorted(shards)) + (SITE_SHARD,),
+        site_wide = write_site_wide(writer, validated.summaries, sources, tuple(sorted(shards)) + SITE_SHARDS,
                                     config, owned, workers, plan.site_key, kept)
     with timed(stats, "corpus-wide amounts (wall)"):
         parts = (store.load_part(validated.keys[s.slug]) for s in validated.summaries)
         write_corpus(writer, validated.summaries, parts, config, owned)
     fresh += sorted(p for p in writer.written - before - site_wide.kept if p.endswith(".html"))
-    shards[SITE_SHARD] = cache.digest_files(staged, site_wide.indexed)
+    for shard in SITE_SHARDS:
+        shards[shard] = indexed_digest(staged, [p for p in site_wide.indexed if site_shard(p) == shard])
     keys = {"budgets": budget_keys, "departments": dept_keys}
     return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets),
                     site_wide.indexed, site_wide.keys)
@@ -192,10 +202,13 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
 
 def index_shards(writer: SiteWriter, validated: Validated, rendered: Rendered, live: Path,
                  previous: dict[str, Any]) -> str:
-    """One Pagefind index per shard of departments, plus one for the site-wide pages. A shard whose pages
-    did not change is kept from the live site (the site-wide one by the bytes of its pages, rendered every
-    build); the browser merges the shards when it searches."""
-    pages: dict[str, list[str]] = {SITE_SHARD: list(rendered.site_wide)}
+    """One Pagefind index per shard of departments, plus one for the code pages and one for the other
+    site-wide pages. A shard whose pages did not change is kept from the live site (the site-wide ones by
+    what Pagefind reads of their pages, rendered every build); the browser merges the shards when it
+    searches."""
+    pages: dict[str, list[str]] = {shard: [] for shard in SITE_SHARDS}
+    for page in rendered.site_wide:
+        pages[site_shard(page)].append(page)
     dept_of = {s.slug: s.department_id for s in validated.summaries}
     for slug, files in rendered.budgets.items():
         pages.setdefault(search_shard(dept_of[slug], rendered.shard_count), []).extend(

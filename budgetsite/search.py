@@ -17,6 +17,7 @@ import importlib.util
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,12 @@ from .writer import SiteWriter
 
 OUTPUT = "pagefind"
 SITE_SHARD = "site"
+# The code pages have an index of their own: what Pagefind reads of them (titles, the codes below, where
+# each region's rows start) rarely changes when a figure does, while the home page changes with every
+# document. The amounts are in sections Pagefind ignores.
+CODES_SHARD = "codes"
+SITE_SHARDS = (CODES_SHARD, SITE_SHARD)
+IGNORED_SECTION = re.compile(rb"<section\b[^>]*\sdata-pagefind-ignore\b[^>]*>.*?</section>", re.S)
 # Pagefind holds every page it indexes in memory (about 160 KB a table page, measured: 610 MB for 3,834) and
 # pays about 0.2 s to start: departments are spread over one index per SHARD_PAGES pages, so that memory stays
 # bounded and a change re-indexes about that many pages, and over at most MAX_SHARDS, the number of indexes
@@ -50,6 +57,23 @@ def pagefind_command() -> list[str]:
         raise SearchIndexError("the search index needs Pagefind: pip install 'pagefind[extended]' "
                                "(./dev installs it with the pinned version)")
     return [sys.executable, "-m", "pagefind"]
+
+
+def site_shard(path: str) -> str:
+    """The index a site-wide page goes into."""
+    return CODES_SHARD if path.split("/")[1:2] == ["codes"] else SITE_SHARD
+
+
+def indexed_digest(root: Path, pages: list[str]) -> str:
+    """One digest of what Pagefind reads of `pages`: their paths and their bytes outside the sections marked
+    `data-pagefind-ignore`. What is cut is always inside such a section (from its start to the first
+    `</section>` after it), so a change to what is indexed always changes the digest."""
+    h = hashlib.sha256()
+    for page in pages:
+        data = IGNORED_SECTION.sub(b"", (root / page).read_bytes())
+        h.update(f"{page}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
 
 
 def shard_count(pages: int) -> int:

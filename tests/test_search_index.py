@@ -62,8 +62,8 @@ def project(tmp_path_factory) -> tuple[Path, Path, str]:
 
 def test_amounts_are_left_out_of_the_index_and_row_names_kept_in(project):
     _, out, first = project
-    assert summary(first) == "2 shard(s) indexed, 0 carried over", "one department index and the site-wide one"
-    (index,) = [p for p in (out / "pagefind").iterdir() if p.name != search.SITE_SHARD]
+    assert summary(first) == "3 shard(s) indexed, 0 carried over", "one department index, codes and the rest"
+    (index,) = [p for p in (out / "pagefind").iterdir() if p.name not in search.SITE_SHARDS]
     page = fragments(index)[f"/zh/{XIAMEN}/t06/"]  # URLs relative to the index; the browser adds the base
     assert "工资福利支出" in page and "基本工资" in page, "row names of table t06"
     assert "1,978.30" not in page and "264.20" not in page, "amounts of those rows"
@@ -77,7 +77,36 @@ def test_a_rebuild_reindexes_only_what_changed(project):
     narrative.write_text(text.rstrip("\n") + " An added sentence.\n", encoding="utf-8")
     code, stdout, stderr = build_into(root, out)
     assert code == 0, stderr
-    assert summary(stdout) == "1 shard(s) indexed, 1 carried over", "the budget's index only"
+    assert summary(stdout) == "1 shard(s) indexed, 2 carried over", "the budget's index only"
     assert files(out / "pagefind" / search.SITE_SHARD) == site_index
-    (index,) = [p for p in (out / "pagefind").iterdir() if p.name != search.SITE_SHARD]
+    (index,) = [p for p in (out / "pagefind").iterdir() if p.name not in search.SITE_SHARDS]
     assert any("An added sentence." in text for text in fragments(index).values())
+
+
+def test_code_pages_have_an_index_of_their_own(project):
+    _, out, _ = project
+    codes, site = fragments(out / "pagefind" / search.CODES_SHARD), fragments(out / "pagefind" / search.SITE_SHARD)
+    assert "/zh/codes/" in codes and "/en/codes/function/221/" in codes, "the codes index and a code's first page"
+    assert site and not [url for url in site if "/codes/" in url], "the other site-wide pages"
+    page = (out / "zh/search/index.html").read_text(encoding="utf-8")
+    shards = re.search(r'data-shards="([^"]*)"', page)
+    assert shards and set(search.SITE_SHARDS) <= set(shards[1].split()), "the search page merges both"
+
+
+CODE_PAGE = """<html><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>
+<section aria-labelledby="s-1" data-pagefind-ignore><h2 id="s-1">Xiamen 2024</h2>
+<table><tr><td class="num">{amount}</td></tr></table></section>{tail}</main></body></html>"""
+
+
+@pytest.mark.parametrize(("change", "same"), [
+    ({"amount": "99.00"}, True),  # an amount in an ignored section: Pagefind reads nothing new
+    ({"title": "221 Housing (renamed)"}, False),
+    ({"tail": "<p>Below the section</p>"}, False),
+    ({"tail": "<section><p>a section after it</p></section>"}, False),
+])
+def test_the_code_index_is_kept_while_what_pagefind_reads_is_the_same(tmp_path, change, same):
+    base = {"title": "221 Housing", "amount": "12.00", "tail": ""}
+    (tmp_path / "a.html").write_text(CODE_PAGE.format(**base), encoding="utf-8")
+    before = search.indexed_digest(tmp_path, ["a.html"])
+    (tmp_path / "a.html").write_text(CODE_PAGE.format(**{**base, **change}), encoding="utf-8")
+    assert (search.indexed_digest(tmp_path, ["a.html"]) == before) is same
