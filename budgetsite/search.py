@@ -1,6 +1,6 @@
 """Full-text search: Pagefind indexes of the staged site, one per shard of departments plus one for the code
-pages and one for the other site-wide pages; each shard holds both languages (Pagefind keeps one index per page language inside it),
-and the browser merges the shards when it searches.
+pages and one for the other site-wide pages; each shard holds both languages (Pagefind keeps one index per
+page language inside it), and the browser merges the shards when it searches.
 
 Pagefind's extended binary segments Chinese at index time, so two-character words such as 医疗 or 公积金
 find the pages containing them (tests/test_browser.py searches for both). Only pages marked
