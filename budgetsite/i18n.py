@@ -42,7 +42,11 @@ class MissingString(KeyError):
 
 
 def translator(catalog: Catalog, lang: str) -> Callable[..., str]:
+    """Strings by key, filled with `values`. Where `count` is 1 and the catalog has `<key>_one`, that string
+    is taken ("1 document"; Chinese has no plural, so its `_one` strings repeat the others)."""
     def gettext(key: str, **values: Any) -> str:
+        if values.get("count") == 1 and f"{key}_one" in catalog:
+            key = f"{key}_one"
         try:
             text = catalog[key]
         except KeyError:

@@ -23,7 +23,7 @@ import pytest
 
 from budgetsite import urls
 from budgetsite.descriptor import BUDGET_DESCRIPTOR
-from budgetsite.i18n import key_differences, load_catalogs
+from budgetsite.i18n import key_differences, load_catalogs, translator
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -375,3 +375,14 @@ def test_scanner_catches_unmarked_chinese():
     s.feed('<html lang="en"><body><td><span lang="zh-Hans">208</span></td><span lang="zh-Hans">合计 1</span>'
            '</body></html>')
     assert len(s.not_chinese) == 1 and "'208'" in s.not_chinese[0]
+
+
+def test_a_count_of_one_takes_the_singular_where_english_has_one(catalogs):
+    en = translator(catalogs["en"], "en")
+    assert en("codes.page_lead", count=1) == "Rows with this code appear in 1 document."
+    assert en("codes.page_lead", count=2) == "Rows with this code appear in 2 documents."
+    assert en("quality.count", count=1) == "1 check" and en("quality.count", count=0) == "0 checks"
+    singular = [key for key in catalogs["en"] if key.endswith("_one")]
+    assert singular, "the English catalog has singular forms"
+    for key in singular:  # Chinese has no plural: its `_one` strings are the others
+        assert catalogs["zh"][key] == catalogs["zh"][key.removesuffix("_one")], key
