@@ -249,14 +249,13 @@ def code_sections(code: Code, catalogue: Catalogue) -> tuple[CodeSection, ...]:
     return tuple(CodeSection(code, tuple(uses), catalogue) for uses in groups.values())
 
 
-def split_section(code: Code, section: CodeSection, page_weight: int,
-                  catalogue: Catalogue) -> tuple[CodeSection, ...]:
+def split_section(section: CodeSection, page_weight: int) -> tuple[CodeSection, ...]:
     """A section in pages of at most `page_weight` (as `weight` counts it); a document is never split over two
     pages. Each page has its own columns and comparison."""
     pages = fill(section.uses, weight, page_weight, overhead=SECTION_WEIGHT)
     if len(pages) == 1:
         return (section,)
-    return tuple(CodeSection(code, tuple(p), catalogue, part=k) for k, p in enumerate(pages))
+    return tuple(replace(section, uses=tuple(p), part=k) for k, p in enumerate(pages))
 
 
 T = TypeVar("T")

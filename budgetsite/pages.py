@@ -310,7 +310,7 @@ def code_page_sections(code: Code, children: int, catalogue: Catalogue,
     then the parts fill the pages in order. The first page also lists the codes below and, where there are
     several pages, what each holds (about 200 bytes a line)."""
     sections = code_sections(code, catalogue)
-    parts = [part for s in sections for part in split_section(code, s, page_weight, catalogue)]
+    parts = [part for s in sections for part in split_section(s, page_weight)]
     pages = fill(parts, lambda part: part.weight, page_weight, first=2 * (children + len(sections)))
     return [tuple(p) for p in pages]
 
