@@ -41,8 +41,8 @@ SHARD_PAGES = 1000
 MAX_SHARDS = 32
 # Amounts are not indexed: search finds words (publishers, items, programmes), the figures are in the tables
 # and downloads; leaving them out saves a quarter of Pagefind's time and of the index. A data table's amounts
-# are its cells without the text class (table.amounts).
-EXCLUDED = ("td.num", "table.matrix td", "table.amounts td:not(.text)")
+# are its cells without a class (table.amounts: a text cell's class names its column).
+EXCLUDED = ("td.num", "table.matrix td", "table.amounts td:not([class])")
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import rcssmin
+
 from . import cache, corpus, urls
 from .config import SiteConfig
 from .metadata import dcat_catalog, iso_date
@@ -79,7 +81,7 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources:
         for written in run_tasks(render_share, tasks, workers, min_tasks=2):
             writer.adopt(written)
     for name in ASSETS:
-        writer.write_bytes(f"assets/{name}", (config.templates / "assets" / name).read_bytes())
+        writer.write_bytes(f"assets/{name}", asset(config.templates / "assets" / name))
     write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch, site_name))
     robots = "User-agent: *\nAllow: /\n"
     if config.site_url:  # a sitemap lists absolute URLs only
@@ -88,6 +90,14 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources:
         robots += f"Sitemap: {urls.absolute(config.site_url, urls.SITEMAP)}\n"
     writer.write_text(urls.ROBOTS, robots)
     return SiteWide([urls.file_of(p.path) for p in pages if p.context.get("indexed")], keys, reused)
+
+
+def asset(path: Path) -> bytes:
+    """An asset as served: the stylesheet minified (every page loads it, and it is an eighth of the heaviest
+    page), the others as they are."""
+    if path.suffix == ".css":
+        return rcssmin.cssmin(path.read_text(encoding="utf-8")).encode("utf-8")
+    return path.read_bytes()
 
 
 def render_share(config: SiteConfig, store_dir: Path, keys: list[str], shards: tuple[str, ...],

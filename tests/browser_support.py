@@ -152,7 +152,7 @@ READ_TABLE = """(table) => [...table.querySelectorAll("tbody tr[id]")].map((tr) 
     copy.querySelectorAll(".erratum, .orig").forEach((e) => e.remove());
     const orig = td.querySelector(".orig");
     const erratum = td.querySelector(".erratum");
-    return {text: copy.textContent.trim(), numeric: !td.classList.contains("text"),
+    return {text: copy.textContent.trim(), numeric: !td.hasAttribute("class"),
             orig: orig ? orig.textContent.trim() : null, erratum: erratum ? erratum.textContent.trim() : null};
   }),
 }))"""
