@@ -53,7 +53,7 @@ class FileHashes:
         same clock tick would keep size and time, so those are hashed again next time (git's "racy" rule)."""
         cutoff = time.time_ns() - 2_000_000_000
         self.seen = {k: v for k, v in self.seen.items() if v[1] < cutoff}
-        if self.path is not None:
+        if self.path is not None and self.seen != self.known:  # unchanged: rewriting it would cost 0.1 s at 1,000
             write_file(self.path, pickle.dumps(self.seen, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -133,6 +133,18 @@ class ResultStore:
     def save(self, key: str, result: ValidationResult, brief: Any, part: Any) -> None:
         for kind, value in zip(self.KINDS, (result, brief, part), strict=True):
             write_file(self.path(key, kind), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def prune(self, keys: set[str]) -> int:
+        """Removes every stored result but those of `keys` (the build's own), and what a killed build left
+        half-written: without it, each change of the code or the reference data would leave a copy of every
+        result behind (300 MB at 1,000 budgets). Returns how many files went."""
+        removed = 0
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.split(".", 1)[0] not in keys:
+                    os.unlink(entry.path)
+                    removed += 1
+        return removed
 
     @staticmethod
     def _read(path: Path) -> Any:

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_findings(results: list[ValidationResult], extra: list[Finding], strict: bool) -> int:
     """One line per problem; returns the exit status (1 on any error, or any warning with --strict)."""
-    from .validate import report_findings
+    from .findings import report_findings
 
     findings = extra + [f for r in results for f in r.findings]
     return report_findings(findings, len(results), sum(len(r.checks) for r in results), strict)
@@ -120,7 +120,7 @@ def no_datasets(config: SiteConfig) -> int:
 
 
 def run_validate(config: SiteConfig, folders: list[Path], strict: bool) -> int:
-    from .load import discover
+    from .paths import discover
     from .validate import load_reference, validate_all, validate_budget
 
     if not folders:
@@ -135,9 +135,9 @@ def run_validate(config: SiteConfig, folders: list[Path], strict: bool) -> int:
 
 
 def run_build(config: SiteConfig, args: argparse.Namespace) -> int:
-    from .load import discover
+    from .findings import report_findings
+    from .paths import discover
     from .pipeline import build
-    from .validate import report_findings
 
     config = config.with_overrides(out=args.out, base_path=args.base_path, site_url=args.site_url)
     if not discover(config.datasets):

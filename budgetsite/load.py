@@ -43,13 +43,6 @@ class LoadError(Exception):
         self.finding = finding
 
 
-def discover(datasets_dir: Path) -> list[Path]:
-    """Budget folders under `datasets_dir`, sorted, each holding a datapackage.json."""
-    if not datasets_dir.is_dir():
-        return []
-    return sorted(p for p in datasets_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-
-
 def read_json(path: Path, dataset: str, rel: str) -> dict[str, Any]:
     def fail(message: str, line: int | None = None) -> LoadError:
         return LoadError(Finding("error", "descriptor", dataset, message, file=rel, line=line))

@@ -14,44 +14,27 @@ Read top to bottom:
 A failure at any point leaves the previous `site/` exactly as it was. Nothing holds the whole corpus in
 memory: site-wide pages use small summaries, and each budget's full result is loaded when it is rendered.
 Every file of the new tree is written, linked or kept by one SiteWriter (writer.py).
+
+This module plans the build and decides whether there is anything to do; the stages that do the work are
+in stages.py, imported only then (with them come frictionless, Jinja2 and the rest), so that a build with
+nothing to do takes a fraction of a second.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from . import cache, corpus
-from .catalogue import Catalogue, load_catalogue
-from .classified import coded_lines
+from . import cache
 from .config import SiteConfig
-from .directory import publishers
-from .figures import key_figures
-from .incremental import Unit, files_below, read_manifest, render_units, write_manifest
+from .findings import exit_status
+from .incremental import read_manifest, write_manifest
 from .linkcheck import broken_links
-from .load import discover
-from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
-from .pages import kind_order
-from .pool import run_tasks
-from .search import (
-    OUTPUT,
-    SITE_SHARDS,
-    SearchIndexError,
-    build_index,
-    indexed_digest,
-    search_shard,
-    shard_count,
-    site_shard,
-)
-from .sitewide import Kept, write_corpus, write_site_wide
+from .model import BudgetSummary, Finding
+from .paths import discover
 from .timing import Stats, timed
-from .timing import merge as merge_stats
-from .units import BuildFailed, catalogue_of, render_budget, render_department
-from .validate import exit_status, load_reference, validate_budget
 from .writer import SiteWriter, discard, publish, staging
 
 # --- 1. plan ---------------------------------------------------------------------------------------------
@@ -75,168 +58,16 @@ def plan_build(config: SiteConfig, hashes: cache.FileHashes | None = None) -> Pl
     return Plan(folders, keys, site_key, build_key)
 
 
-# --- 2. validate -----------------------------------------------------------------------------------------
-
-_REFERENCE: dict[str, Any] = {}
-
-
-def _validate_into_store(folder: Path, reference_dir: Path, store_dir: Path, key: str) -> Stats:
-    """Worker: validate one dataset and store the result (module level, so a process pool can run it)."""
-    if _REFERENCE.get("dir") != reference_dir:
-        _REFERENCE.update(dir=reference_dir, reference=load_reference(reference_dir))
-    stats: Stats = {}
-    result = validate_budget(folder, _REFERENCE["reference"], stats)
-    with timed(stats, "store"):
-        ok = result.budget is not None and not result.errors
-        catalogue = load_catalogue(reference_dir.resolve())
-        summary = summarize(result, catalogue) if ok else None
-        brief = Brief(result.dataset, result.findings, len(result.checks), summary)
-        part = corpus.budget_part(result.budget, catalogue) if ok and result.budget else None
-        cache.ResultStore(store_dir).save(key, result, brief, part)
-    return stats
-
-
-@dataclass(frozen=True)
-class Brief:
-    """What the build needs of a validated dataset before rendering it (kept beside the full result)."""
-
-    dataset: str
-    findings: tuple[Finding, ...]
-    checks: int
-    summary: BudgetSummary | None  # None when the dataset did not validate
-
-
-def summarize(result: ValidationResult, catalogue: Catalogue) -> BudgetSummary:
-    b = result.budget
-    assert b is not None
-    keywords = tuple(b.descriptor.get("keywords", []))
-    figures = key_figures(b)
-    return BudgetSummary(
-        slug=b.slug, department_id=b.department_id, department=b.department, region=b.region, year=b.year,
-        document=b.document, title=b.title, description=b.description, licence=dict(b.licence), keywords=keywords,
-        total=figures.total,
-        resources=tuple(ResourceSummary(r.name, r.path, r.title) for r in b.resources.values()),
-        region_id=b.region_id, figures=figures, lines=coded_lines(b, catalogue),
-    )
-
+# --- 2 to 4: validate, render, check, index and publish (stages.py) ---------------------------------------
 
 @dataclass(frozen=True)
 class Validated:
+    """What validation hands to rendering."""
+
     findings: list[Finding]
     checks: int
     summaries: list[BudgetSummary]
     keys: dict[str, str]  # slug -> result key, for budgets that loaded
-
-
-def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int,
-                   stats: Stats | None = None) -> Validated:
-    reference_findings = list(load_reference(config.reference).findings)
-    stale = [(f, config.reference, store.folder, plan.keys[f.name]) for f in plan.folders
-             if not store.has(plan.keys[f.name])]
-    for worker_stats in run_tasks(_validate_into_store, stale, workers):
-        merge_stats(stats, worker_stats)
-    findings, summaries, keys, checks = list(reference_findings), [], {}, 0
-    for folder in plan.folders:
-        brief = store.load_brief(plan.keys[folder.name])
-        findings += brief.findings
-        checks += brief.checks
-        if brief.summary is not None:
-            summaries.append(brief.summary)
-            keys[brief.dataset] = plan.keys[folder.name]
-    return Validated(findings, checks, summaries, keys)
-
-
-# --- 3. render -------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Rendered:
-    budgets: dict[str, list[str]]  # slug -> the files of that budget
-    departments: dict[str, list[str]]  # department id -> its own pages
-    shards: dict[str, str]  # search shard -> the key of what it indexes
-    shard_count: int  # department shards (search.shard_count)
-    keys: dict[str, dict[str, str]]  # "budgets"/"departments" -> name -> the key its files were rendered for
-    fresh: list[str]  # HTML files rendered in this run, not linked from the last (the link check reads these)
-    reused: int  # budgets linked from the previous site
-    site_wide: list[str]  # the site-wide pages search indexes (home, regions, comparisons, codes, ...)
-    site_keys: dict[str, str]  # site-wide page -> the key it was rendered for, where it has one
-
-
-def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore,
-                 writer: SiteWriter, previous: dict[str, Any], workers: int, stats: Stats | None = None) -> Rendered:
-    staged = writer.root
-    budget_keys = {s.slug: cache.combine(plan.site_key, validated.keys[s.slug]) for s in validated.summaries}
-    budgets, fresh_budgets = render_units("budgets", [
-        Unit(s.slug, budget_keys[s.slug], (config, store.folder, validated.keys[s.slug], staged))
-        for s in validated.summaries], previous, config.output, writer, render_budget, workers, stats)
-    depts = publishers(validated.summaries, kind_order(catalogue_of(config)))
-    dept_keys = {d.id: cache.combine(plan.site_key, *(budget_keys[b.slug] for b in d.documents)) for d in depts}
-    dept_files, fresh_depts = render_units("departments", [
-        Unit(d.id, dept_keys[d.id], (config, store.folder, d, validated.keys, staged)) for d in depts],
-        previous, config.output, writer, render_department, workers, stats)
-    owned = {p for unit in (budgets, dept_files) for paths in unit.values() for p in paths}
-    count = shard_count(sum(1 for p in owned if p.endswith(".html")))
-    shards: dict[str, str] = {}
-    for d in depts:
-        shard = search_shard(d.id, count)
-        shards[shard] = cache.combine(shards.get(shard, ""), dept_keys[d.id])
-    fresh = [f for unit, names in ((budgets, fresh_budgets), (dept_files, fresh_depts)) for name in sorted(names)
-             for f in unit[name] if f.endswith(".html")]
-    before = set(writer.written)
-    with timed(stats, "site-wide pages (wall)"):
-        sources = (store.folder, [validated.keys[s.slug] for s in validated.summaries])
-        kept = Kept(previous.get("site", {}), config.output) if previous else None
-        site_wide = write_site_wide(writer, validated.summaries, sources, tuple(sorted(shards)) + SITE_SHARDS,
-                                    config, owned, workers, plan.site_key, kept)
-    with timed(stats, "corpus-wide amounts (wall)"):
-        parts = (store.load_part(validated.keys[s.slug]) for s in validated.summaries)
-        write_corpus(writer, validated.summaries, parts, config, owned)
-    fresh += sorted(p for p in writer.written - before - site_wide.kept if p.endswith(".html"))
-    for shard in SITE_SHARDS:
-        shards[shard] = indexed_digest(staged, [p for p in site_wide.indexed if site_shard(p) == shard])
-    keys = {"budgets": budget_keys, "departments": dept_keys}
-    return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets),
-                    site_wide.indexed, site_wide.keys)
-
-
-# --- 4. check, index, publish ----------------------------------------------------------------------------
-
-def index_shards(writer: SiteWriter, validated: Validated, rendered: Rendered, live: Path,
-                 previous: dict[str, Any]) -> str:
-    """One Pagefind index per shard of departments, plus one for the code pages and one for the other
-    site-wide pages. A shard whose pages did not change is kept from the live site (the site-wide ones by
-    what Pagefind reads of their pages, rendered every build); the browser merges the shards when it
-    searches."""
-    pages: dict[str, list[str]] = {shard: [] for shard in SITE_SHARDS}
-    for page in rendered.site_wide:
-        pages[site_shard(page)].append(page)
-    dept_of = {s.slug: s.department_id for s in validated.summaries}
-    for slug, files in rendered.budgets.items():
-        pages.setdefault(search_shard(dept_of[slug], rendered.shard_count), []).extend(
-            f for f in files if f.endswith(".html"))
-    for dept, files in rendered.departments.items():
-        pages.setdefault(search_shard(dept, rendered.shard_count), []).extend(f for f in files if f.endswith(".html"))
-    done, carried = [], 0
-    for shard, files in sorted(pages.items()):
-        folder = f"{OUTPUT}/{shard}"
-        old = live / folder
-        if previous.get("shards", {}).get(shard) == rendered.shards.get(shard) and (old / "pagefind.js").is_file():
-            index = files_below(live, folder)
-            if index is not None:
-                writer.keep(folder, old, index)
-                carried += 1
-                continue
-        done.append(build_index(writer, files, shard))
-    return f"{len(done)} shard(s) indexed, {carried} carried over" + (f"; {done[-1]}" if done else "")
-
-
-def manifest(config: SiteConfig, plan: Plan, validated: Validated, rendered: Rendered) -> dict[str, Any]:
-    """What the next build needs of this one; the findings and the count of checks too, so that an
-    up-to-date build reports them without reading every budget's brief."""
-    return {"output": str(config.output), "build": plan.build_key, "shards": rendered.shards,
-            "site": rendered.site_keys,
-            "findings": [dataclasses.asdict(f) for f in validated.findings], "checks": validated.checks,
-            **{kind: {name: {"key": rendered.keys[kind][name], "files": paths} for name, paths in files.items()}
-               for kind, files in (("budgets", rendered.budgets), ("departments", rendered.departments))}}
 
 
 @dataclass(frozen=True)
@@ -248,6 +79,13 @@ class BuildReport:
     datasets: int
     checks: int
     outcome: str  # what was published, or why nothing was (to stderr when status is not 0)
+
+
+STOPPED = "build stopped: nothing was published; the previous site is unchanged"
+
+
+def up_to_date(plan: Plan, config: SiteConfig) -> str:
+    return f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}"
 
 
 def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, workers: int | None = None,
@@ -262,29 +100,36 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
             plan = plan_build(config, hashes)
             hashes.save()
         previous = read_manifest(cache_dir, config.output) if use_cache else {}
+        if previous.get("build") == plan.build_key and "findings" in previous:  # same inputs, same findings
+            findings = [Finding(**f) for f in previous["findings"]]
+            status = exit_status(findings, strict)
+            return BuildReport(status, tuple(findings), len(plan.folders), previous["checks"],
+                               STOPPED if status else up_to_date(plan, config))
+        # Only a build with work to do imports the stages, and with them frictionless, Jinja2 and the rest.
+        from . import stages
+        from .search import SearchIndexError
+        from .units import BuildFailed
+
         with timed(stats, "validate (wall)"):
-            if previous.get("build") == plan.build_key and "findings" in previous:  # same inputs, same findings
-                validated = Validated([Finding(**f) for f in previous["findings"]], previous["checks"], [], {})
-            else:
-                validated = validate_stage(config, plan, store, workers, stats)  # unchanged: only cached briefs
+            validated = stages.validate_stage(config, plan, store, workers, stats)  # unchanged: cached briefs
 
         def report(status: int, outcome: str) -> BuildReport:
             return BuildReport(status, tuple(validated.findings), len(plan.folders), validated.checks, outcome)
 
         if exit_status(validated.findings, strict):
-            return report(1, "build stopped: nothing was published; the previous site is unchanged")
+            return report(1, STOPPED)
         if previous.get("build") == plan.build_key:
-            return report(0, f"site is up to date ({len(plan.folders)} dataset(s) unchanged): {config.output}")
+            return report(0, up_to_date(plan, config))
         try:
             with staging(config.output) as staged:
                 writer = SiteWriter(staged)
-                rendered = render_stage(config, plan, validated, store, writer, previous, workers, stats)
+                rendered = stages.render_stage(config, plan, validated, store, writer, previous, workers, stats)
                 with timed(stats, "link check (wall)"):
                     problems = broken_links(staged, config.base_path, only=rendered.fresh, tree=writer)
                 if problems:
                     raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
                 with timed(stats, "search index (wall)"):
-                    index_summary = index_shards(writer, validated, rendered, config.output, previous)
+                    index_summary = stages.index_shards(writer, validated, rendered, config.output, previous)
                 with timed(stats, "publish (wall)"):
                     replaced = publish(writer, config.output)
         except (BuildFailed, SearchIndexError) as exc:
@@ -293,7 +138,8 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
             return report(1, f"error: the build failed while rendering: {type(exc).__name__}: {exc}\n"
                              "build stopped: the previous site is unchanged")
         if use_cache:
-            write_manifest(cache_dir, manifest(config, plan, validated, rendered))
+            write_manifest(cache_dir, stages.manifest(config, plan, validated, rendered))
+            store.prune(set(plan.keys.values()))
         discard(replaced, wait=not use_cache)
     count = len(validated.summaries)
     return report(0, f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, "

@@ -7,7 +7,6 @@ checks, and the identities here are plain Python anyway (frictionless has no pac
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,9 @@ from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .descriptor import RULESET, shape_errors
 from .english import check_english
 from .frictionless_check import frictionless_findings
-from .load import DESCRIPTOR, LoadError, discover, load_budget, load_codelist, read_json
+from .load import DESCRIPTOR, LoadError, load_budget, load_codelist, read_json
 from .model import CodeList, Finding, ValidationResult
+from .paths import discover
 from .rulebook import rulebook
 from .rules import evaluate
 from .timing import Stats, timed
@@ -63,30 +63,6 @@ def load_reference(reference_dir: Path) -> Reference:
             continue
         rulesets[path.stem] = [{**rule, "_file": rel} for rule in data["rules"]]
     return Reference(catalogue, codelists, rulesets, tuple(findings))
-
-
-def counts(findings: list[Finding]) -> tuple[int, int, int]:
-    """(errors, warnings, noted): noted findings are failing identities the dataset states as problems of its
-    source; everything else that is not an error is a warning."""
-    errors = sum(1 for f in findings if f.severity == "error")
-    noted = sum(1 for f in findings if f.severity == "noted")
-    return errors, len(findings) - errors - noted, noted
-
-
-def exit_status(findings: list[Finding], strict: bool) -> int:
-    """1 on any error, or on any warning with `strict`; else 0."""
-    errors, warnings, _ = counts(findings)
-    return 1 if errors or (strict and warnings) else 0
-
-
-def report_findings(findings: list[Finding], datasets: int, checks: int, strict: bool) -> int:
-    """One line per problem (errors on stderr), then a summary; returns the exit status (`exit_status`)."""
-    for f in findings:
-        print(f.format(), file=sys.stderr if f.severity == "error" else sys.stdout)
-    errors, warnings, noted = counts(findings)
-    stated = f", {noted} stated as problems of the source" if noted else ""
-    print(f"{datasets} dataset(s), {checks} identities checked: {errors} error(s), {warnings} warning(s){stated}")
-    return exit_status(findings, strict)
 
 
 def merge(own: list[Finding], theirs: list[Finding]) -> list[Finding]:

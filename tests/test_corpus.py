@@ -27,7 +27,8 @@ from conftest import REPO, XIAMEN, build_into, copy_project
 
 from budgetsite import corpus, urls
 from budgetsite.catalogue import load_catalogue
-from budgetsite.load import discover, load_budget
+from budgetsite.load import load_budget
+from budgetsite.paths import discover
 
 DATASETS = REPO / "datasets"
 FACTOR = {"元": Decimal(1), "万元": Decimal(10000)}

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import build_into, copy_project
 
-from budgetsite import pipeline, units
+from budgetsite import stages, units
 from budgetsite.catalogue import load_catalogue
 from budgetsite.load import load_budget, parse_csv
 from budgetsite.model import Field, Text
+from budgetsite.search import SearchIndexError
 from budgetsite.writer import SiteWriter, WriteRefused
 
 DATASET = "datasets/xiamen-hpf-2024"
@@ -368,9 +369,9 @@ def test_a_failing_search_index_leaves_the_previous_site_unchanged(good_build, m
     root, out, before = good_build
 
     def broken(*args):
-        raise pipeline.SearchIndexError("Pagefind failed (simulated)")
+        raise SearchIndexError("Pagefind failed (simulated)")
 
-    monkeypatch.setattr(pipeline, "build_index", broken)
+    monkeypatch.setattr(stages, "build_index", broken)
     status, stdout, stderr = build_into(root, out, "--no-cache")
     assert status == 1 and "Pagefind failed (simulated)" in stderr
     assert manifest(out) == before

@@ -110,3 +110,21 @@ def test_site_pages_of_other_documents_are_kept_and_the_rebuild_equals_a_cold_bu
     rebuilt, fresh = tree(site), tree(cold)
     assert rebuilt.keys() == fresh.keys()
     assert [f for f in rebuilt if rebuilt[f] != fresh[f]] == []
+
+
+def stored_keys(root: Path) -> set[str]:
+    return {p.name.split(".", 1)[0] for p in (root / ".cache" / "results").iterdir()}
+
+
+def test_the_result_store_keeps_only_what_the_last_build_used(built):
+    root, site = built
+    before = stored_keys(root)
+    assert len(before) == 2, "one key per dataset"
+    leftover = root / ".cache" / "results" / ".0abc.result.pickle-x1y2.tmp"
+    leftover.write_bytes(b"half-written by a build that was killed")
+    change_xiamen(root)
+    code, _, stderr = build_into(root, site)
+    assert code == 0, stderr
+    after = stored_keys(root)
+    assert len(after) == 2 and len(after & before) == 1, "the changed dataset's old result is gone, the other's kept"
+    assert not leftover.exists()

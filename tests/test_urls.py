@@ -151,7 +151,7 @@ def real_pages(repo_root: Path):
     catalogue = load_catalogue(config.reference.resolve())
     results, _ = validate_all(config.datasets, config.reference)
     assert results and all(r.budget for r in results), "the real dataset did not validate"
-    from budgetsite.pipeline import summarize
+    from budgetsite.stages import summarize
 
     budgets = {r.budget.slug: r.budget for r in results if r.budget}
     summaries = [summarize(r, catalogue) for r in results]
