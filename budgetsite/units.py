@@ -4,6 +4,7 @@ budgets it needs from the result store."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,23 @@ def environment(config: SiteConfig) -> tuple[Any, dict[str, Catalog]]:
         if missing:
             raise BuildFailed("UI string catalogs differ: " + "; ".join(
                 f"i18n/{lang}.toml lacks {', '.join(sorted(keys))}" for lang, keys in sorted(missing.items())))
-        _ENV[key] = (make_environment(config.templates), catalogs)
+        _ENV[key] = (make_environment(config.templates, compiled_templates(config.root / ".cache" / "templates")),
+                     catalogs)
     return _ENV[key]
+
+
+def compiled_templates(folder: Path) -> Path:
+    """Where this version of the code keeps its compiled templates: Jinja checks a compiled template against
+    its source, not against the settings it was compiled with, which live in our code. Other versions' are
+    removed when this one's is made."""
+    own = folder / cache.code_digest()[:16]
+    if not own.is_dir():
+        if folder.is_dir():
+            for old in folder.iterdir():
+                if old.name != own.name:  # another process may be making this one now
+                    shutil.rmtree(old, ignore_errors=True)
+        own.mkdir(parents=True, exist_ok=True)
+    return own
 
 
 def ui(config: SiteConfig) -> UI:

@@ -38,6 +38,7 @@ class SiteWriter:
         self.kept: dict[str, Path] = {}  # folder of the tree -> the live folder `publish` moves there
         self.around_kept: set[str] = set()  # the folders that hold a kept folder
         self.folders: dict[PurePosixPath, Path] = {}  # folder -> where it resolves: one resolve per folder
+        self.made: set[Path] = set()  # folders made: one mkdir per folder, not per file (0.1 ms each)
 
     def kept_folder(self, path: str) -> str | None:
         """The kept folder `path` lies in, if any (string slices: it is asked for every file of the tree)."""
@@ -65,9 +66,14 @@ class SiteWriter:
             raise WriteRefused(f"refusing to write {path!r}: {folder_kept}/ is kept from the live site")
         return target
 
+    def make_parent(self, target: Path) -> None:
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
+
     def write_bytes(self, path: str, data: bytes) -> None:
         target = self.target(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self.make_parent(target)
         target.write_bytes(data)
         self.written.add(path)
 
@@ -114,7 +120,7 @@ class SiteWriter:
         """Put an existing file at `path`: a file of the live site that did not change, or one an outside
         tool wrote (the search index). Hard-linked, so nothing is copied; copied where links fail."""
         target = self.target(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self.make_parent(target)
         try:
             os.link(source, target)
         except OSError:  # another file system, or links not allowed

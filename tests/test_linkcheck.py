@@ -36,3 +36,15 @@ def test_every_kind_of_broken_link_is_named_and_good_ones_pass(tmp_path):
 def test_a_folder_is_not_a_file(tmp_path):
     root = tree(tmp_path, {"index.html": '<a href="data">data</a>', "data/x.csv": ""})
     assert broken_links(root) == ["index.html -> data: no such file data"]
+
+
+def test_an_anchor_is_an_id_attribute_and_nothing_that_ends_in_id(tmp_path):
+    root = tree(tmp_path, {
+        "index.html": '<a href="a/#row">row</a> <a href="a/#data">data</a> <a href="a/#p&amp;l">p&amp;l</a>'
+                      ' <a href="a/#line">line</a>',
+        "a/index.html": '<tr\nid="row"><td data-id="data" grid="line"><p\tid="p&amp;l">',
+    })
+    assert broken_links(root) == [
+        "index.html -> a/#data: no element with id 'data' in a/index.html",
+        "index.html -> a/#line: no element with id 'line' in a/index.html",
+    ]
