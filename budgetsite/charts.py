@@ -6,6 +6,7 @@ the chart is shown at 100% width there; wider screens cap the figure's width in 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,8 +17,13 @@ from .model import BudgetSummary, Text
 WIDTH = 360
 ROW = 46
 BAR = 16
-LABEL_GAP = 18
-BAR_SPACE = 250  # the longest bar; the rest of the row holds its value
+BAR_TOP = 20  # below a label of one line
+LINE = 16  # a bar's label wraps onto lines this far apart
+BAR_SPACE = 250  # the longest bar at most; the rest of the row holds its value
+VALUE_GAP = 4  # between a bar and its value
+# How wide text drawn at 13 units is, per character, erring wide: a full-width (Chinese) character is 13;
+# Latin letters, digits and spaces are 7.2 on average in the sans-serif fonts the stylesheet names.
+WIDE, NARROW = 13.0, 7.8
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class BarRow:
     y: int  # top of the row
     width: Decimal  # bar length
     pct: Decimal
+    lines: tuple[str, ...]  # the label ("code name"), wrapped to the chart's width
+    bar_y: int  # top of the bar, below the label's last line
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,8 @@ class BarChart:
     places: int
     width: int = WIDTH
     bar: int = BAR
-    label_gap: int = LABEL_GAP
+    line: int = LINE
+    value_gap: int = VALUE_GAP
 
 
 @dataclass(frozen=True)
@@ -62,16 +71,59 @@ class SplitChart:
     height: int = 44
 
 
-def bar_chart(chart_id: str, shares: Shares, whole: Decimal | None = None) -> BarChart | None:
-    """Bars of the shares, largest first; `whole` (in the shares' unit) is what the percentages are of."""
+def bar_chart(chart_id: str, shares: Shares, whole: Decimal | None = None, lang: str = "zh") -> BarChart | None:
+    """Bars of the shares, largest first; `whole` (in the shares' unit) is what the percentages are of. Each
+    bar's label, in `lang`, takes as many lines as it needs to stay inside the chart (a phone's width)."""
     drawn = [s for s in shares if s.value]  # a printed zero has no bar; its table shows it
     if not drawn:
         return None
     largest = max(s.value for s in drawn)
     total = whole if whole else shares.whole
-    rows = tuple(BarRow(s, i * ROW, (s.value / largest * BAR_SPACE).quantize(Decimal("0.1")), s.pct(total))
-                 for i, s in enumerate(drawn))
-    return BarChart(chart_id, rows, len(rows) * ROW, total, shares.unit, shares.places)
+    values = max(text_width(f"{s.value:,.{shares.places}f} · {s.pct(total):.2f}%") for s in drawn)
+    space = min(BAR_SPACE, int(WIDTH - VALUE_GAP - values))  # in yuan, "79,189,400.34 · 91.06%" needs 172
+    rows, y = [], 0
+    for s in drawn:
+        lines = wrap(f"{s.key} {s.label.get(lang)}", WIDTH)
+        extra = (len(lines) - 1) * LINE
+        rows.append(BarRow(s, y, (s.value / largest * space).quantize(Decimal("0.1")), s.pct(total), lines,
+                           BAR_TOP + extra))
+        y += ROW + extra
+    return BarChart(chart_id, tuple(rows), y, total, shares.unit, shares.places)
+
+
+def text_width(text: str) -> float:
+    return sum(WIDE if unicodedata.east_asian_width(c) in "WF" else NARROW for c in text)
+
+
+def wrap(text: str, width: float) -> tuple[str, ...]:
+    """`text` in lines no wider than `width` (estimated): broken at spaces, or between any two full-width
+    characters; a word wider than a line has a line of its own."""
+    pieces: list[str] = []  # words with the space before them, and full-width characters one by one
+    for word in text.split(" "):
+        for i, part in enumerate(split_wide(word)):
+            pieces.append(part if i or not pieces else " " + part)
+    lines, line = [], ""
+    for piece in pieces:
+        if line and text_width(line + piece) > width:
+            lines.append(line)
+            line = piece.lstrip(" ")
+        else:
+            line += piece
+    return (*lines, line) if line or not lines else tuple(lines)
+
+
+def split_wide(word: str) -> list[str]:
+    """A word cut before and after each full-width character (Chinese may break between any two)."""
+    parts, run = [], ""
+    for c in word:
+        if unicodedata.east_asian_width(c) in "WF":
+            if run:
+                parts.append(run)
+            parts.append(c)
+            run = ""
+        else:
+            run += c
+    return [*parts, run] if run or not parts else parts
 
 
 def split_chart(chart_id: str, shares: Shares) -> SplitChart | None:

@@ -110,13 +110,13 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
     figures = key_figures(budget)
     story = narrative(budget)
     total = figures.total
-    chart_set = {
-        "function": charts.bar_chart("chart-function", figures.by_function,
-                                     total.value if total and total.unit == figures.by_function.unit else None),
-        "economic": charts.bar_chart("chart-economic", figures.by_economic),
-        "basic_project": charts.split_chart("chart-basic-project", figures.basic_project),
-        "personnel_public": charts.split_chart("chart-personnel-public", figures.personnel_public),
-    }
+    whole = total.value if total and total.unit == figures.by_function.unit else None
+    splits = {"basic_project": charts.split_chart("chart-basic-project", figures.basic_project),
+              "personnel_public": charts.split_chart("chart-personnel-public", figures.personnel_public)}
+    chart_sets = {lang: {  # the bars' labels wrap to the chart's width, which depends on the language
+        "function": charts.bar_chart("chart-function", figures.by_function, whole, lang),
+        "economic": charts.bar_chart("chart-economic", figures.by_economic, lang=lang), **splits}
+        for lang in urls.LANGS}
     outturn = plan_actual(budget)
     stated = [(s, subject_label(labels, budget, s)) for s in stated_completion(budget, result.checks)]
     summary = result.summary
@@ -126,7 +126,7 @@ def budget_pages(result: ValidationResult, epoch: int, site_url: str, catalogue:
     for lang in urls.LANGS:
         shown = story.get(lang) or story.get("zh", [])  # an untranslated narrative: the Chinese, marked as such
         pages.append(Page(urls.budget(lang, budget.slug), "budget.html", lang, budget.title, {
-            **common, "figures": figures, "charts": chart_set, "sections": shown, "outturn": outturn,
+            **common, "figures": figures, "charts": chart_sets[lang], "sections": shown, "outturn": outturn,
             "stated": stated,
             "untranslated": lang != "zh" and lang not in story,
             "jsonld": dataset_jsonld(budget, site_url, lang, epoch)}))

@@ -450,6 +450,8 @@ def check_phone_layout(page) -> list[str]:
     if layout["scrollWidth"] > layout["width"]:
         problems.append(f"{page.url}: page is {layout['scrollWidth']}px wide at {layout['width']}px; "
                         f"overflowing: {layout['offenders']}")
+    elif layout["offenders"]:  # drawn past the edge without widening the page, e.g. a chart's label: cut off
+        problems.append(f"{page.url}: cut off at {layout['width']}px: {layout['offenders']}")
     for box in layout["boxes"]:
         if box["wide"] and box["overflowX"] not in ("auto", "scroll"):
             problems.append(f"{page.url}: wide table {box['label']!r} is clipped (overflow-x {box['overflowX']})")
