@@ -6,11 +6,13 @@ own code or the versions of the libraries it relies on change: the cache key cov
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -148,5 +150,23 @@ class ResultStore:
 
     @staticmethod
     def _read(path: Path) -> Any:
-        with path.open("rb") as f:
+        with path.open("rb") as f, collector_paused():
             return pickle.load(f)  # noqa: S301 - our own cache, written by `save` above
+
+
+@contextmanager
+def collector_paused(freeze: bool = False) -> Iterator[None]:
+    """Python's cycle collector runs whenever enough new objects pile up, and now and then rescans every
+    object alive: with the build's 1,000 summaries in memory, unpickling them took 1.4 s and the one
+    changed budget's result 0.45 s, against 0.3 s and 0.01 s with it paused. Nothing unpickled or made here
+    is a garbage cycle. `freeze`: what is alive afterwards lives as long as the build, so the collector
+    leaves it out of its scans from then on (objects are still freed when no longer used)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()

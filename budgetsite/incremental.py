@@ -107,6 +107,50 @@ def keep_folders(candidates: dict[str, list[str]], live: Path, writer: SiteWrite
     return chosen
 
 
+def keep_unchanged(unchanged: set[str], others: set[str], live: Path, writer: SiteWriter) -> set[str]:
+    """Keep the files of `unchanged` (files of the live site that this build would render the same) without
+    rendering them: whole folders where a folder holds only such files, none of `others` (the other files
+    of the new tree), and on the live site exactly those (a code's pages, one folder per code, 5,700 files
+    at 1,000 budgets: linking them took 1.9 s, most of it making a folder for each); the rest linked one by
+    one where the live site still has them. Returns the files kept."""
+    candidates = {folder for f in unchanged for folder in folders_of(f)}
+    blocked = {folder for f in others for folder in folders_of(f, within=candidates)}
+    grouped: dict[str, set[str]] = {}
+    loose = []
+    for f in sorted(unchanged):
+        top = next((folder for folder in folders_of(f) if folder not in blocked), None)
+        if top is None:
+            loose.append(f)
+        else:
+            grouped.setdefault(top, set()).add(f)
+    kept: set[str] = set()
+    for folder, files in sorted(grouped.items()):
+        if (live / folder).is_dir() and files_below(live, folder) == files:
+            writer.keep(folder, live / folder, files)
+            kept |= files
+        else:
+            loose += sorted(files)
+    for f in sorted(loose):
+        if (live / f).is_file():
+            writer.link(f, live / f)
+            kept.add(f)
+    return kept
+
+
+def folders_of(path: str, within: set[str] | None = None) -> list[str]:
+    """The folders `path` lies in, outermost first: "a/b/c.html" -> ["a", "a/b"]; with `within`, only as far
+    in as they are in it (enough where `within` holds the outer folders of whatever it holds)."""
+    out = []
+    end = path.find("/")
+    while end > 0:
+        folder = path[:end]
+        if within is not None and folder not in within:
+            break
+        out.append(folder)
+        end = path.find("/", end + 1)
+    return out
+
+
 def render_units(kind: str, units: list[Unit], previous: dict[str, Any], live: Path, writer: SiteWriter,
                  function: Callable[..., Any], workers: int, stats: Stats | None
                  ) -> tuple[dict[str, list[str]], set[str]]:

@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .writer import SiteWriter
@@ -64,13 +65,14 @@ def site_shard(path: str) -> str:
     return CODES_SHARD if path.split("/")[1:2] == ["codes"] else SITE_SHARD
 
 
-def indexed_digest(root: Path, pages: list[str]) -> str:
-    """One digest of what Pagefind reads of `pages`: their paths and their bytes outside the sections marked
-    `data-pagefind-ignore`. What is cut is always inside such a section (from its start to the first
-    `</section>` after it), so a change to what is indexed always changes the digest."""
+def indexed_digest(pages: list[str], locate: Callable[[str], Path]) -> str:
+    """One digest of what Pagefind reads of `pages` (found on disk by `locate`, SiteWriter.source): their
+    paths and their bytes outside the sections marked `data-pagefind-ignore`. What is cut is always inside
+    such a section (from its start to the first `</section>` after it), so a change to what is indexed
+    always changes the digest."""
     h = hashlib.sha256()
     for page in pages:
-        data = IGNORED_SECTION.sub(b"", (root / page).read_bytes())
+        data = IGNORED_SECTION.sub(b"", locate(page).read_bytes())
         h.update(f"{page}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()

@@ -13,6 +13,7 @@ import rcssmin
 
 from . import cache, corpus, urls
 from .config import SiteConfig
+from .incremental import keep_unchanged
 from .metadata import dcat_catalog, iso_date
 from .model import BudgetSummary
 from .pages import site_pages
@@ -40,7 +41,7 @@ class Kept:
 class SiteWide:
     indexed: list[str]  # the files search indexes
     keys: dict[str, str]  # file -> key, of the pages that have one (for the next build's Kept)
-    kept: set[str]  # the files linked from the live site instead of rendered
+    kept: set[str]  # the files kept from the live site instead of rendered
 
 
 def page_key(page: Page, site_key: str, summary_keys: dict[str, str]) -> str | None:
@@ -57,19 +58,20 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources:
     departments, which no site page may take. `sources` (the result store and each summary's key, in order)
     lets worker processes read the summaries themselves: with many pages (the code pages grow with the corpus)
     each worker renders a share of them. A page made from a few documents (a code's, a comparison's) whose key
-    is the one `kept` recorded is linked from the live site instead."""
+    is the one `kept` recorded is kept from the live site instead."""
     site_name = ui(config).text("site.name")
-    pages = site_pages(summaries, ui(config), catalogue_of(config), shards)
+    with cache.collector_paused(freeze=True):  # the pages live until they are written
+        pages = site_pages(summaries, ui(config), catalogue_of(config), shards)
     collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
     summary_keys = {s.slug: key for s, key in zip(summaries, sources[1], strict=True)}
     keys = {urls.file_of(p.path): key for p in pages if (key := page_key(p, site_key, summary_keys)) is not None}
-    reused = set()
+    reused: set[str] = set()
     if kept is not None:
-        reused = {f for f, key in keys.items() if kept.keys.get(f) == key and (kept.live / f).is_file()}
-        for f in sorted(reused):
-            writer.link(f, kept.live / f)
+        unchanged = {f for f, key in keys.items() if kept.keys.get(f) == key}
+        others = ({urls.file_of(p.path) for p in pages} - unchanged) | writer.written
+        reused = keep_unchanged(unchanged, others, kept.live, writer)
     todo = [p for p in pages if urls.file_of(p.path) not in reused]
     if len(todo) < POOL_MIN_PAGES or workers < 2:
         write_pages(writer, todo, config)
@@ -105,8 +107,9 @@ def render_share(config: SiteConfig, store_dir: Path, keys: list[str], shards: t
     """Worker: every `shares`-th of the site-wide pages at `paths`, from the `share`-th, made from the
     summaries in the result store (the same list, so the same pages, as the main process made)."""
     store = cache.ResultStore(store_dir)
-    summaries = [store.load_brief(key).summary for key in keys]
-    pages = [p for p in site_pages(summaries, ui(config), catalogue_of(config), shards) if p.path in paths]
+    with cache.collector_paused(freeze=True):
+        summaries = [store.load_brief(key).summary for key in keys]
+        pages = [p for p in site_pages(summaries, ui(config), catalogue_of(config), shards) if p.path in paths]
     writer = SiteWriter(staged)
     write_pages(writer, pages[share::shares], config)
     return writer.written

@@ -86,13 +86,14 @@ def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, wor
     for worker_stats in run_tasks(_validate_into_store, stale, workers):
         merge_stats(stats, worker_stats)
     findings, summaries, keys, checks = list(reference_findings), [], {}, 0
-    for folder in plan.folders:
-        brief = store.load_brief(plan.keys[folder.name])
-        findings += brief.findings
-        checks += brief.checks
-        if brief.summary is not None:
-            summaries.append(brief.summary)
-            keys[brief.dataset] = plan.keys[folder.name]
+    with cache.collector_paused(freeze=True):  # the summaries live as long as the build
+        for folder in plan.folders:
+            brief = store.load_brief(plan.keys[folder.name])
+            findings += brief.findings
+            checks += brief.checks
+            if brief.summary is not None:
+                summaries.append(brief.summary)
+                keys[brief.dataset] = plan.keys[folder.name]
     return Validated(findings, checks, summaries, keys)
 
 
@@ -142,7 +143,7 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
         write_corpus(writer, validated.summaries, parts, config, owned)
     fresh += sorted(p for p in writer.written - before - site_wide.kept if p.endswith(".html"))
     for shard in SITE_SHARDS:
-        shards[shard] = indexed_digest(staged, [p for p in site_wide.indexed if site_shard(p) == shard])
+        shards[shard] = indexed_digest([p for p in site_wide.indexed if site_shard(p) == shard], writer.source)
     keys = {"budgets": budget_keys, "departments": dept_keys}
     return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets),
                     site_wide.indexed, site_wide.keys)

@@ -4,12 +4,15 @@ else comes with them."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 from conftest import XIAMEN, build_into, copy_project
 
-from budgetsite.incremental import unit_folders
+from budgetsite import cache
+from budgetsite.incremental import folders_of, keep_unchanged, unit_folders
+from budgetsite.writer import SiteWriter
 
 OTHER = "putuo-justice-bureau-2026"
 
@@ -19,6 +22,36 @@ def test_unit_folders_are_the_folders_named_after_the_unit():
     assert unit_folders("a-2024", files) == {"zh/a-2024", "data/a-2024"}
     assert unit_folders("d1", ["en/departments/d1/index.html"]) == {"en/departments/d1"}
     assert unit_folders("a-2024", [*files, "zh/index.html"]) is None, "a file outside the unit's folders"
+
+
+def live_site(root: Path, files: list[str]) -> Path:
+    for f in files:
+        (root / f).parent.mkdir(parents=True, exist_ok=True)
+        (root / f).write_text(f, encoding="utf-8")
+    return root
+
+
+def test_unchanged_files_are_kept_by_whole_folders_where_nothing_else_is_in_them(tmp_path):
+    live = live_site(tmp_path / "live", ["zh/codes/301/index.html", "zh/codes/301/2/index.html",
+                                         "zh/codes/302/index.html", "zh/codes/302/2/index.html",
+                                         "zh/codes/303/index.html", "zh/codes/303/stray.txt"])
+    writer = SiteWriter(tmp_path / "new")
+    unchanged = {"zh/codes/301/index.html", "zh/codes/301/2/index.html", "zh/codes/302/index.html",
+                 "zh/codes/303/index.html", "zh/codes/304/index.html"}
+    others = {"zh/codes/index.html", "zh/codes/302/2/index.html"}  # rendered again
+    kept = keep_unchanged(unchanged, others, live, writer)
+    assert writer.kept == {"zh/codes/301": live / "zh/codes/301"}, "one folder whole, the others not"
+    assert kept == unchanged - {"zh/codes/304/index.html"}, "a file the live site lacks is rendered"
+    assert (writer.root / "zh/codes/302/index.html").stat().st_ino == \
+        (live / "zh/codes/302/index.html").stat().st_ino, "beside a page rendered again: linked"
+    assert not (writer.root / "zh/codes/303/stray.txt").exists(), "a stray file of the live site stays there"
+    assert writer.written == kept
+
+
+def test_the_folders_of_a_path_outermost_first():
+    assert folders_of("zh/codes/301/index.html") == ["zh", "zh/codes", "zh/codes/301"]
+    assert folders_of("zh/codes/301/index.html", within={"zh", "zh/codes"}) == ["zh", "zh/codes"]
+    assert folders_of("index.html") == []
 
 
 def inodes(site: Path, slug: str) -> dict[str, int]:
@@ -128,3 +161,19 @@ def test_the_result_store_keeps_only_what_the_last_build_used(built):
     after = stored_keys(root)
     assert len(after) == 2 and len(after & before) == 1, "the changed dataset's old result is gone, the other's kept"
     assert not leftover.exists()
+
+
+def test_the_cycle_collector_is_paused_while_loading_and_comes_back_even_after_an_error():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), cache.collector_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    before = gc.get_freeze_count()
+    with cache.collector_paused(freeze=True):
+        loaded = [{"row": i} for i in range(1000)]
+    try:
+        assert gc.get_freeze_count() >= before + len(loaded), "what was loaded is left out of later scans"
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
