@@ -238,6 +238,10 @@ def group_pages(group: Group, ui: UI) -> list[Page]:
                     document=ui.text(f"document.{group.kind}.year", year=group.year))
     size = documents_per_comparison(figures)
     starts = range(0, len(group.documents), size)
+    # What a page shows besides its own documents' figures: the group's lines, unit and scales. A page whose
+    # documents and shape did not change is kept when another page's document changes.
+    shape = repr((group.region, len(group.documents), size, figures.unit, figures.places, scales,
+                  [(part, [(line.key, line.label) for line in getattr(figures, part).lines]) for part in PARTS]))
     out = []
     for lang in urls.LANGS:
         paths = tuple(urls.region_comparison(lang, group.region_id, group.year, group.kind, n)
@@ -251,7 +255,7 @@ def group_pages(group: Group, ui: UI) -> list[Page]:
                             {"group": group, "documents": group.documents[start:start + size],
                              "first": start + 1, "figures": shown,
                              "charts": chart_set, "number": n, "paths": paths, "indexed": n == 1},
-                            sources=tuple(d.slug for d in group.documents), shape=repr(group.region)))
+                            sources=tuple(d.slug for d in group.documents[start:start + size]), shape=shape))
     return out
 
 
@@ -372,7 +376,7 @@ def data_region_pages(region: Region, ui: UI) -> list[Page]:
         paths = tuple(urls.data_region(lang, region.id, n) for n in range(1, len(shown) + 1))
         out += [Page(paths[n - 1], "data_region.html", lang, titled(title, n, ui),
                      {"region": region, "budgets": chunk, "number": n, "paths": paths, "indexed": n == 1},
-                     sources=tuple(d.slug for d in documents), shape=repr(region.name))
+                     sources=tuple(d.slug for d in chunk), shape=repr((region.name, len(documents), len(shown))))
                 for n, chunk in enumerate(shown, 1)]
     return out
 

@@ -177,3 +177,38 @@ def test_the_cycle_collector_is_paused_while_loading_and_comes_back_even_after_a
         assert gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+def test_a_comparison_over_several_pages_keeps_the_pages_of_other_documents(tmp_path, monkeypatch):
+    """With a publisher a page, changing one document of a region's comparison renders its page again and
+    keeps the other pages of that comparison, and of the region's data pages; the tree is still the one a
+    cold build makes."""
+    from budgetsite import pages
+
+    monkeypatch.setattr(pages, "DOCUMENTS_PER_COMPARISON", 1)
+    monkeypatch.setattr(pages, "DATASETS_PER_PAGE", 2)
+    changed = "putuo-finance-bureau-2025"
+    root = copy_project(tmp_path / "project", datasets=None)
+    site = root / "site"
+    code, _, stderr = build_into(root, site)
+    assert code == 0, stderr
+    group = [p for lang in ("zh", "en")
+             for p in sorted((site / lang / "regions").glob("*/2025/department-budget/**/index.html"))]
+    data = [p for lang in ("zh", "en") for p in sorted((site / lang / "data").glob("*/**/index.html"))]
+    before = {p: p.stat().st_ino for p in group + data}
+    narrative = root / "datasets" / changed / "narrative" / "en.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8").rstrip("\n") + " An added sentence.\n",
+                         encoding="utf-8")
+    code, _, stderr = build_into(root, site)
+    assert code == 0, stderr
+    for pages_of in (group, data):
+        shows = {p for p in pages_of if f"/{changed}/" in p.read_text(encoding="utf-8")}
+        kept = {p for p in pages_of if p.stat().st_ino == before[p]}
+        assert shows and len(shows) < len(pages_of), "the document is on some of the pages"
+        assert kept == set(pages_of) - shows, "exactly the pages not showing the changed document were kept"
+    cold = tmp_path / "cold"
+    code, _, stderr = build_into(root, cold, "--no-cache")
+    assert code == 0, stderr
+    rebuilt, fresh = tree(site), tree(cold)
+    assert rebuilt.keys() == fresh.keys()
+    assert [f for f in rebuilt if rebuilt[f] != fresh[f]] == []
