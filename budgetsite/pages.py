@@ -242,14 +242,15 @@ def group_pages(group: Group, ui: UI) -> list[Page]:
     # documents and shape did not change is kept when another page's document changes.
     shape = repr((group.region, len(group.documents), size, figures.unit, figures.places, scales,
                   [(part, [(line.key, line.label) for line in getattr(figures, part).lines]) for part in PARTS]))
+    shown_on = [figures.columns(start, start + size) for start in starts]  # the same in both languages
+    charts_on = [{part: charts.stacked_chart(f"chart-{part.replace('_', '-')}", getattr(shown, part), scales[part])
+                  for part in PARTS} for shown in shown_on]
     out = []
     for lang in urls.LANGS:
         paths = tuple(urls.region_comparison(lang, group.region_id, group.year, group.kind, n)
                       for n in range(1, len(starts) + 1))
         for n, start in enumerate(starts, 1):
-            shown = figures.columns(start, start + size)
-            chart_set = {part: charts.stacked_chart(f"chart-{part.replace('_', '-')}", getattr(shown, part),
-                                                    scales[part]) for part in PARTS}
+            shown, chart_set = shown_on[n - 1], charts_on[n - 1]
             out.append(Page(paths[n - 1], "region_compare.html", lang,
                             titled(title, n, ui),
                             {"group": group, "documents": group.documents[start:start + size],
