@@ -107,7 +107,7 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
                                STOPPED if status else up_to_date(plan, config))
         # Only a build with work to do imports the stages, and with them frictionless, Jinja2 and the rest.
         from . import stages
-        from .search import SearchIndexError
+        from .search import Indexer, SearchIndexError
         from .units import BuildFailed
 
         with timed(stats, "validate (wall)"):
@@ -121,15 +121,17 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
         if previous.get("build") == plan.build_key:
             return report(0, up_to_date(plan, config))
         try:
-            with staging(config.output) as staged:
-                writer = SiteWriter(staged)
-                rendered = stages.render_stage(config, plan, validated, store, writer, previous, workers, stats)
+            with staging(config.output) as staged, Indexer(SiteWriter(staged)) as indexer:
+                writer = indexer.writer
+                rendered = stages.render_stage(config, plan, validated, store, indexer, previous, workers, stats)
                 with timed(stats, "link check (wall)"):
                     problems = broken_links(staged, config.base_path, only=rendered.fresh, tree=writer)
                 if problems:
                     raise BuildFailed("broken links:\n  " + "\n  ".join(problems[:50]))
                 with timed(stats, "search index (wall)"):
-                    index_summary = stages.index_shards(writer, validated, rendered, config.output, previous)
+                    carried = rendered.kept_shards + stages.index_shards(
+                        indexer, stages.site_shard_pages(rendered), rendered.shards, config.output, previous)
+                    indexed = indexer.finish()
                 with timed(stats, "publish (wall)"):
                     replaced = publish(writer, config.output)
         except (BuildFailed, SearchIndexError) as exc:
@@ -144,4 +146,5 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
     count = len(validated.summaries)
     return report(0, f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, "
                      f"{rendered.reused} unchanged and reused, {len(rendered.fresh)} pages written; "
-                     f"search: {index_summary}")
+                     f"search: {len(indexed)} shard(s) indexed, {carried} carried over"
+                     + (f"; {indexed[-1]}" if indexed else ""))

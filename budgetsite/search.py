@@ -18,10 +18,12 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from .writer import SiteWriter
@@ -95,29 +97,76 @@ def sort_entry(path: Path) -> None:
     path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def build_index(writer: SiteWriter, pages: list[str], shard: str) -> str:
-    """Index `pages` (paths of the tree `writer` writes) into `pagefind/<shard>/` of that tree; returns
-    Pagefind's summary.
+class Indexer:
+    """Pagefind runs over the shards one at a time (each holds its pages in memory), in a thread beside the
+    build: a department shard's index is made while the site-wide pages render and the links are checked,
+    on the core those leave free. `start` hands a shard over; `finish` waits for every run and links the
+    indexes into the tree. Used as a context manager: leaving it stops a run still going and removes the
+    scratch folders."""
 
-    The pages are hard-linked into a scratch folder at their own relative paths, so result URLs are the
-    pages' real ones; Pagefind writes its index into the scratch folder too, and the writer links it in."""
-    command = pagefind_command()
-    with tempfile.TemporaryDirectory(dir=writer.root.parent, prefix=".pagefind-") as scratch:
-        site, output = Path(scratch) / "site", Path(scratch) / "index"
-        for page in pages:
+    def __init__(self, writer: SiteWriter):
+        self.writer = writer
+        self.scratch = Path(tempfile.mkdtemp(dir=writer.root.parent, prefix=".pagefind-"))
+        self.runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
+        self.runs: list[tuple[str, Future[str]]] = []
+        self.process: subprocess.Popen[str] | None = None
+        self.stopped = False
+
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped = True
+        for _, run in self.runs:
+            run.cancel()
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        self.runner.shutdown(wait=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def start(self, shard: str, pages: list[str]) -> None:
+        """Index `pages` (paths of the writer's tree, where every one of them already is) into
+        `pagefind/<shard>/`."""
+        sources = [(self.writer.source(page), page) for page in pages]
+        self.runs.append((shard, self.runner.submit(self._run, shard, sources)))
+
+    def finish(self) -> list[str]:
+        """Pagefind's summary of each shard, once all are indexed and linked in."""
+        summaries = []
+        for shard, run in self.runs:
+            summaries.append(run.result())
+            output = self.scratch / shard / "index"
+            for path in sorted(p for p in output.rglob("*") if p.is_file()):
+                self.writer.link(f"{OUTPUT}/{shard}/{path.relative_to(output).as_posix()}", path)
+        return summaries
+
+    def _run(self, shard: str, sources: list[tuple[Path, str]]) -> str:
+        """The pages hard-linked into a scratch folder at their own relative paths, so result URLs are the
+        pages' real ones, and Pagefind run over it."""
+        site, output = self.scratch / shard / "site", self.scratch / shard / "index"
+        made: set[Path] = set()
+        for source, page in sources:
             target = site / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(writer.source(page), target)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.link(source, target)
         excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
-        result = subprocess.run([*command, "--site", str(site), "--output-path", str(output), *excluded],
-                                capture_output=True, text=True, timeout=600, check=False)
-        if result.returncode != 0 or not (output / "pagefind.js").is_file():
-            raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {result.returncode}): "
-                                   f"{result.stderr.strip()[-2000:]}")
+        if self.stopped:
+            raise SearchIndexError("the build stopped")
+        self.process = subprocess.Popen([*pagefind_command(), "--site", str(site), "--output-path", str(output),
+                                         *excluded], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            stdout, stderr = self.process.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise SearchIndexError(f"Pagefind took more than 10 minutes on shard {shard}") from None
+        if self.process.returncode != 0 or not (output / "pagefind.js").is_file():
+            raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {self.process.returncode}): "
+                                   f"{stderr.strip()[-2000:]}")
         for unused in UNUSED:  # Pagefind's own UI: the site has its own search page (assets/search.js)
             for path in output.glob(unused):
                 path.unlink()
         sort_entry(output / "pagefind-entry.json")
-        for path in sorted(p for p in output.rglob("*") if p.is_file()):
-            writer.link(f"{OUTPUT}/{shard}/{path.relative_to(output).as_posix()}", path)
-    return " ".join(line.strip() for line in result.stdout.splitlines() if line.strip().startswith("Indexed"))
+        shutil.rmtree(site)
+        return " ".join(line.strip() for line in stdout.splitlines() if line.strip().startswith("Indexed"))

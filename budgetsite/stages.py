@@ -22,13 +22,12 @@ from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
 from .pages import kind_order
 from .pipeline import Validated
 from .pool import run_tasks
-from .search import OUTPUT, SITE_SHARDS, build_index, indexed_digest, search_shard, shard_count, site_shard
+from .search import OUTPUT, SITE_SHARDS, Indexer, indexed_digest, search_shard, shard_count, site_shard
 from .sitewide import Kept, write_corpus, write_site_wide
 from .timing import Stats, timed
 from .timing import merge as merge_stats
 from .units import catalogue_of, render_budget, render_department
 from .validate import load_reference, validate_budget
-from .writer import SiteWriter
 
 if TYPE_CHECKING:
     from .pipeline import Plan
@@ -110,10 +109,14 @@ class Rendered:
     reused: int  # budgets linked from the previous site
     site_wide: list[str]  # the site-wide pages search indexes (home, regions, comparisons, codes, ...)
     site_keys: dict[str, str]  # site-wide page -> the key it was rendered for, where it has one
+    kept_shards: int  # department search shards kept from the live site
 
 
 def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore,
-                 writer: SiteWriter, previous: dict[str, Any], workers: int, stats: Stats | None = None) -> Rendered:
+                 indexer: Indexer, previous: dict[str, Any], workers: int, stats: Stats | None = None) -> Rendered:
+    """Render into the indexer's writer; the department shards' search indexes start as soon as their pages
+    are there."""
+    writer = indexer.writer
     staged = writer.root
     budget_keys = {s.slug: cache.combine(plan.site_key, validated.keys[s.slug]) for s in validated.summaries}
     budgets, fresh_budgets = render_units("budgets", [
@@ -130,6 +133,9 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     for d in depts:
         shard = search_shard(d.id, count)
         shards[shard] = cache.combine(shards.get(shard, ""), dept_keys[d.id])
+    with timed(stats, "search index: departments handed over (wall)"):  # indexed while the rest renders
+        kept_shards = index_shards(indexer, department_shard_pages(validated.summaries, budgets, dept_files, count),
+                                   shards, config.output, previous)
     fresh = [f for unit, names in ((budgets, fresh_budgets), (dept_files, fresh_depts)) for name in sorted(names)
              for f in unit[name] if f.endswith(".html")]
     before = set(writer.written)
@@ -146,38 +152,48 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
         shards[shard] = indexed_digest([p for p in site_wide.indexed if site_shard(p) == shard], writer.source)
     keys = {"budgets": budget_keys, "departments": dept_keys}
     return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets),
-                    site_wide.indexed, site_wide.keys)
+                    site_wide.indexed, site_wide.keys, kept_shards)
 
 
 # --- 4. check, index, publish ----------------------------------------------------------------------------
 
-def index_shards(writer: SiteWriter, validated: Validated, rendered: Rendered, live: Path,
-                 previous: dict[str, Any]) -> str:
-    """One Pagefind index per shard of departments, plus one for the code pages and one for the other
-    site-wide pages. A shard whose pages did not change is kept from the live site (the site-wide ones by
-    what Pagefind reads of their pages, rendered every build); the browser merges the shards when it
-    searches."""
-    pages: dict[str, list[str]] = {shard: [] for shard in SITE_SHARDS}
-    for page in rendered.site_wide:
-        pages[site_shard(page)].append(page)
-    dept_of = {s.slug: s.department_id for s in validated.summaries}
-    for slug, files in rendered.budgets.items():
-        pages.setdefault(search_shard(dept_of[slug], rendered.shard_count), []).extend(
-            f for f in files if f.endswith(".html"))
-    for dept, files in rendered.departments.items():
-        pages.setdefault(search_shard(dept, rendered.shard_count), []).extend(f for f in files if f.endswith(".html"))
-    done, carried = [], 0
+def index_shards(indexer: Indexer, pages: dict[str, list[str]], keys: dict[str, str], live: Path,
+                 previous: dict[str, Any]) -> int:
+    """Start the index of each shard in `pages` whose key changed; keep the others' from the live site (the
+    site-wide ones by what Pagefind reads of their pages, rendered every build). Returns how many were kept.
+    One Pagefind index per shard of departments, plus one for the code pages and one for the other site-wide
+    pages; the browser merges the shards when it searches."""
+    carried = 0
     for shard, files in sorted(pages.items()):
         folder = f"{OUTPUT}/{shard}"
         old = live / folder
-        if previous.get("shards", {}).get(shard) == rendered.shards.get(shard) and (old / "pagefind.js").is_file():
+        if previous.get("shards", {}).get(shard) == keys.get(shard) and (old / "pagefind.js").is_file():
             index = files_below(live, folder)
             if index is not None:
-                writer.keep(folder, old, index)
+                indexer.writer.keep(folder, old, index)
                 carried += 1
                 continue
-        done.append(build_index(writer, files, shard))
-    return f"{len(done)} shard(s) indexed, {carried} carried over" + (f"; {done[-1]}" if done else "")
+        indexer.start(shard, files)
+    return carried
+
+
+def department_shard_pages(summaries: list[BudgetSummary], budgets: dict[str, list[str]],
+                           departments: dict[str, list[str]], count: int) -> dict[str, list[str]]:
+    """The HTML pages of budgets and departments in each department shard."""
+    pages: dict[str, list[str]] = {}
+    dept_of = {s.slug: s.department_id for s in summaries}
+    for slug, files in budgets.items():
+        pages.setdefault(search_shard(dept_of[slug], count), []).extend(f for f in files if f.endswith(".html"))
+    for dept, files in departments.items():
+        pages.setdefault(search_shard(dept, count), []).extend(f for f in files if f.endswith(".html"))
+    return pages
+
+
+def site_shard_pages(rendered: Rendered) -> dict[str, list[str]]:
+    pages: dict[str, list[str]] = {shard: [] for shard in SITE_SHARDS}
+    for page in rendered.site_wide:
+        pages[site_shard(page)].append(page)
+    return pages
 
 
 def manifest(config: SiteConfig, plan: Plan, validated: Validated, rendered: Rendered) -> dict[str, Any]:

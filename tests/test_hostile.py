@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import build_into, copy_project
 
-from budgetsite import stages, units
+from budgetsite import search, units
 from budgetsite.catalogue import load_catalogue
 from budgetsite.load import load_budget, parse_csv
 from budgetsite.model import Field, Text
@@ -371,7 +371,7 @@ def test_a_failing_search_index_leaves_the_previous_site_unchanged(good_build, m
     def broken(*args):
         raise SearchIndexError("Pagefind failed (simulated)")
 
-    monkeypatch.setattr(stages, "build_index", broken)
+    monkeypatch.setattr(search.Indexer, "_run", broken)
     status, stdout, stderr = build_into(root, out, "--no-cache")
     assert status == 1 and "Pagefind failed (simulated)" in stderr
     assert manifest(out) == before
