@@ -26,3 +26,19 @@ def test_site_wide_pages_in_workers_are_the_pages_of_one_process(tmp_path, monke
     differ = [f for f in sites["workers"] if sites["workers"][f] != sites["one process"][f]]
     assert not differ, differ[:10]
     assert sum(1 for f in sites["workers"] if "/codes/" in f) > 100, "enough site-wide pages to share out"
+
+
+def frozen_and_pid(_: int) -> tuple[int, int]:
+    import gc
+    import os
+
+    return os.getpid(), gc.get_freeze_count()
+
+
+def test_a_worker_freezes_what_outlives_its_first_task():
+    from budgetsite.pool import run_tasks
+
+    seen: dict[int, list[int]] = {}
+    for pid, frozen in run_tasks(frozen_and_pid, [(i,) for i in range(16)], workers=2):
+        seen.setdefault(pid, []).append(frozen)
+    assert any(max(counts) > counts[0] for counts in seen.values()), "after a worker's first task, more is frozen"
