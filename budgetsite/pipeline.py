@@ -7,9 +7,10 @@ Read top to bottom:
    others come from the result store; any error stops the build before `site/` is touched;
 3. render into a staging folder beside `site/` (units.py): a budget or department whose inputs did not
    change since the last build keeps its folders of the live site (incremental.py), the others are
-   rendered in a pool; the site-wide pages and the corpus-wide amounts (sitewide.py) every time;
-4. check the staged tree (links of everything rendered now), index it for search, move the kept folders
-   in and swap it in.
+   rendered in a pool; the department shards of the search index start in a thread as soon as their
+   pages are there (search.Indexer); then the site-wide pages and the corpus-wide amounts (sitewide.py);
+4. check the staged tree (links of everything rendered now), index the site-wide pages for search, wait
+   for the indexes, move the kept folders in and swap it in.
 
 A failure at any point leaves the previous `site/` exactly as it was. Nothing holds the whole corpus in
 memory: site-wide pages use small summaries, and each budget's full result is loaded when it is rendered.
