@@ -67,8 +67,9 @@ def built(tmp_path) -> tuple[Path, Path]:
     return root, root / "site"
 
 
-def change_xiamen(root: Path) -> None:
-    narrative = root / "datasets" / XIAMEN / "narrative" / "en.md"
+def add_a_sentence(root: Path, dataset: str = XIAMEN) -> None:
+    """One sentence more in the English narrative: the dataset changes, none of its figures."""
+    narrative = root / "datasets" / dataset / "narrative" / "en.md"
     text = narrative.read_text(encoding="utf-8")
     narrative.write_text(text.rstrip("\n") + " An added sentence.\n", encoding="utf-8")
 
@@ -76,7 +77,7 @@ def change_xiamen(root: Path) -> None:
 def test_an_unchanged_budget_keeps_its_very_files(built):
     root, site = built
     before, changed_before = inodes(site, OTHER), inodes(site, XIAMEN)
-    change_xiamen(root)
+    add_a_sentence(root)
     code, stdout, stderr = build_into(root, site)
     assert code == 0, stderr
     assert "1 rendered, 1 unchanged and reused" in stdout, stdout
@@ -91,7 +92,7 @@ def test_a_stray_file_in_a_live_folder_does_not_come_over(built):
     stray = site / "data" / OTHER / "stray.txt"
     stray.write_text("not written by the build", encoding="utf-8")
     before = inodes(site, OTHER)
-    change_xiamen(root)
+    add_a_sentence(root)
     code, stdout, stderr = build_into(root, site)
     assert code == 0, stderr
     assert not (site / "data" / OTHER / "stray.txt").exists()
@@ -118,6 +119,14 @@ def tree(site: Path) -> dict[str, bytes]:
     return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+def assert_a_cold_build_makes_the_same_tree(root: Path, site: Path, cold: Path) -> None:
+    code, _, stderr = build_into(root, cold, "--no-cache")
+    assert code == 0, stderr
+    rebuilt, fresh = tree(site), tree(cold)
+    assert rebuilt.keys() == fresh.keys()
+    assert [f for f in rebuilt if rebuilt[f] != fresh[f]] == []
+
+
 def test_site_pages_of_other_documents_are_kept_and_the_rebuild_equals_a_cold_build(tmp_path):
     """A code's, a comparison's or a region's data page that shows none of the changed document's rows comes
     over from the live site; every other page is rendered again, and the tree is the one a cold build makes."""
@@ -128,7 +137,7 @@ def test_site_pages_of_other_documents_are_kept_and_the_rebuild_equals_a_cold_bu
     site_pages = [p for top in ("zh", "en") for part in ("codes", "regions", "data")
                   for p in sorted((site / top / part).rglob("index.html"))]
     before = {p: p.stat().st_ino for p in site_pages}
-    change_xiamen(root)
+    add_a_sentence(root)
     code, _, stderr = build_into(root, site)
     assert code == 0, stderr
     kept = [p for p in site_pages if p.stat().st_ino == before[p]]
@@ -137,12 +146,7 @@ def test_site_pages_of_other_documents_are_kept_and_the_rebuild_equals_a_cold_bu
     assert not (set(kept) & shows_xiamen), "a page showing the changed document was kept"
     by_others = [p for p in site_pages if p not in shows_xiamen and "codes/function/" in str(p)]
     assert by_others and set(by_others) <= set(kept), "code pages of other documents were rendered again"
-    cold = tmp_path / "cold"
-    code, _, stderr = build_into(root, cold, "--no-cache")
-    assert code == 0, stderr
-    rebuilt, fresh = tree(site), tree(cold)
-    assert rebuilt.keys() == fresh.keys()
-    assert [f for f in rebuilt if rebuilt[f] != fresh[f]] == []
+    assert_a_cold_build_makes_the_same_tree(root, site, tmp_path / "cold")
 
 
 def stored_keys(root: Path) -> set[str]:
@@ -155,7 +159,7 @@ def test_the_result_store_keeps_only_what_the_last_build_used(built):
     assert len(before) == 2, "one key per dataset"
     leftover = root / ".cache" / "results" / ".0abc.result.pickle-x1y2.tmp"
     leftover.write_bytes(b"half-written by a build that was killed")
-    change_xiamen(root)
+    add_a_sentence(root)
     code, _, stderr = build_into(root, site)
     assert code == 0, stderr
     after = stored_keys(root)
@@ -196,9 +200,7 @@ def test_a_comparison_over_several_pages_keeps_the_pages_of_other_documents(tmp_
              for p in sorted((site / lang / "regions").glob("*/2025/department-budget/**/index.html"))]
     data = [p for lang in ("zh", "en") for p in sorted((site / lang / "data").glob("*/**/index.html"))]
     before = {p: p.stat().st_ino for p in group + data}
-    narrative = root / "datasets" / changed / "narrative" / "en.md"
-    narrative.write_text(narrative.read_text(encoding="utf-8").rstrip("\n") + " An added sentence.\n",
-                         encoding="utf-8")
+    add_a_sentence(root, changed)
     code, _, stderr = build_into(root, site)
     assert code == 0, stderr
     for pages_of in (group, data):
@@ -206,9 +208,4 @@ def test_a_comparison_over_several_pages_keeps_the_pages_of_other_documents(tmp_
         kept = {p for p in pages_of if p.stat().st_ino == before[p]}
         assert shows and len(shows) < len(pages_of), "the document is on some of the pages"
         assert kept == set(pages_of) - shows, "exactly the pages not showing the changed document were kept"
-    cold = tmp_path / "cold"
-    code, _, stderr = build_into(root, cold, "--no-cache")
-    assert code == 0, stderr
-    rebuilt, fresh = tree(site), tree(cold)
-    assert rebuilt.keys() == fresh.keys()
-    assert [f for f in rebuilt if rebuilt[f] != fresh[f]] == []
+    assert_a_cold_build_makes_the_same_tree(root, site, tmp_path / "cold")
