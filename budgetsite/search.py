@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -111,16 +112,18 @@ class Indexer:
         self.runs: list[tuple[str, Future[str]]] = []
         self.process: subprocess.Popen[str] | None = None
         self.stopped = False
+        self.lock = threading.Lock()  # between stopping and starting a Pagefind run
 
     def __enter__(self) -> Indexer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stopped = True
+        with self.lock:
+            self.stopped = True
+            if self.process is not None and self.process.poll() is None:
+                self.process.kill()
         for _, run in self.runs:
             run.cancel()
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
         self.runner.shutdown(wait=True)
         shutil.rmtree(self.scratch, ignore_errors=True)
 
@@ -152,17 +155,20 @@ class Indexer:
                 made.add(target.parent)
             os.link(source, target)
         excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
-        if self.stopped:
-            raise SearchIndexError("the build stopped")
-        self.process = subprocess.Popen([*pagefind_command(), "--site", str(site), "--output-path", str(output),
-                                         *excluded], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with self.lock:
+            if self.stopped:
+                raise SearchIndexError("the build stopped")
+            process = self.process = subprocess.Popen(
+                [*pagefind_command(), "--site", str(site), "--output-path", str(output), *excluded],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            stdout, stderr = self.process.communicate(timeout=600)
+            stdout, stderr = process.communicate(timeout=600)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            process.kill()
+            process.communicate()
             raise SearchIndexError(f"Pagefind took more than 10 minutes on shard {shard}") from None
-        if self.process.returncode != 0 or not (output / "pagefind.js").is_file():
-            raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {self.process.returncode}): "
+        if process.returncode != 0 or not (output / "pagefind.js").is_file():
+            raise SearchIndexError(f"Pagefind failed on shard {shard} (exit {process.returncode}): "
                                    f"{stderr.strip()[-2000:]}")
         for unused in UNUSED:  # Pagefind's own UI: the site has its own search page (assets/search.js)
             for path in output.glob(unused):

@@ -12,6 +12,7 @@ import pytest
 from conftest import XIAMEN, build_into, copy_project
 
 from budgetsite import search
+from budgetsite.writer import SiteWriter
 
 
 @pytest.mark.parametrize(("pages", "count"), [
@@ -110,3 +111,26 @@ def test_the_code_index_is_kept_while_what_pagefind_reads_is_the_same(tmp_path, 
     before = search.indexed_digest(["a.html"], tmp_path.joinpath)
     (tmp_path / "a.html").write_text(CODE_PAGE.format(**{**base, **change}), encoding="utf-8")
     assert (search.indexed_digest(["a.html"], tmp_path.joinpath) == before) is same
+
+
+def test_leaving_the_indexer_early_stops_its_runs_and_leaves_no_scratch(tmp_path):
+    """A build that fails while Pagefind runs beside it (a broken link, say) leaves nothing behind."""
+    writer = SiteWriter(tmp_path / "staged")
+    writer.write_text("zh/a/index.html", '<html lang="zh"><body><main data-pagefind-body>公积金</main></body></html>')
+    with search.Indexer(writer) as indexer:
+        for shard in ("d00", "d01", "d02"):
+            indexer.start(shard, ["zh/a/index.html"])
+    assert not list(tmp_path.glob(".pagefind-*")), "the scratch folders are gone"
+    assert not (tmp_path / "staged" / "pagefind").exists(), "nothing was linked into the tree"
+
+
+def test_the_indexer_links_each_shard_into_the_tree(tmp_path):
+    writer = SiteWriter(tmp_path / "staged")
+    writer.write_text("zh/a/index.html", '<html lang="zh"><body><main data-pagefind-body>公积金</main></body></html>')
+    with search.Indexer(writer) as indexer:
+        indexer.start("d00", ["zh/a/index.html"])
+        (summary,) = indexer.finish()
+    assert "Indexed 1 page" in summary
+    assert (tmp_path / "staged/pagefind/d00/pagefind.js").is_file()
+    assert "pagefind/d00/pagefind-entry.json" in writer.written
+    assert not list(tmp_path.glob(".pagefind-*"))
