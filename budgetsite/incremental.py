@@ -20,7 +20,7 @@ from .atomic import write_file
 from .pool import run_tasks
 from .timing import Stats, timed
 from .timing import merge as merge_stats
-from .writer import SiteWriter
+from .writer import SiteWriter, folders_of
 
 MANIFEST = "manifest.json"
 
@@ -135,20 +135,6 @@ def keep_unchanged(unchanged: set[str], others: set[str], live: Path, writer: Si
             writer.link(f, live / f)
             kept.add(f)
     return kept
-
-
-def folders_of(path: str, within: set[str] | None = None) -> list[str]:
-    """The folders `path` lies in, outermost first: "a/b/c.html" -> ["a", "a/b"]; with `within`, only as far
-    in as they are in it (enough where `within` holds the outer folders of whatever it holds)."""
-    out = []
-    end = path.find("/")
-    while end > 0:
-        folder = path[:end]
-        if within is not None and folder not in within:
-            break
-        out.append(folder)
-        end = path.find("/", end + 1)
-    return out
 
 
 def render_units(kind: str, units: list[Unit], previous: dict[str, Any], live: Path, writer: SiteWriter,

@@ -103,7 +103,6 @@ class Rendered:
     budgets: dict[str, list[str]]  # slug -> the files of that budget
     departments: dict[str, list[str]]  # department id -> its own pages
     shards: dict[str, str]  # search shard -> the key of what it indexes
-    shard_count: int  # department shards (search.shard_count)
     keys: dict[str, dict[str, str]]  # "budgets"/"departments" -> name -> the key its files were rendered for
     fresh: list[str]  # HTML files rendered in this run, not linked from the last (the link check reads these)
     reused: int  # budgets linked from the previous site
@@ -151,7 +150,7 @@ def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: ca
     for shard in SITE_SHARDS:
         shards[shard] = indexed_digest([p for p in site_wide.indexed if site_shard(p) == shard], writer.source)
     keys = {"budgets": budget_keys, "departments": dept_keys}
-    return Rendered(budgets, dept_files, shards, count, keys, fresh, len(budgets) - len(fresh_budgets),
+    return Rendered(budgets, dept_files, shards, keys, fresh, len(budgets) - len(fresh_budgets),
                     site_wide.indexed, site_wide.keys, kept_shards)
 
 

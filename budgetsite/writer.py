@@ -115,10 +115,7 @@ class SiteWriter:
             raise WriteRefused(f"refusing to keep {outside[0]!r} with {folder}/: it is not in that folder")
         self.record(paths)
         self.kept[folder] = source
-        end = folder.rfind("/")
-        while end > 0:
-            self.around_kept.add(folder[:end])
-            end = folder.rfind("/", 0, end)
+        self.around_kept.update(folders_of(folder))
 
     def source(self, path: str) -> Path:
         """Where the file at `path` of the tree is now: in the tree, or in a kept folder of the live site."""
@@ -135,6 +132,20 @@ class SiteWriter:
         except OSError:  # another file system, or links not allowed
             shutil.copyfile(source, target)
         self.written.add(path)
+
+
+def folders_of(path: str, within: set[str] | None = None) -> list[str]:
+    """The folders `path` lies in, outermost first: "a/b/c.html" -> ["a", "a/b"]; with `within`, only as far
+    in as they are in it (enough where `within` holds the outer folders of whatever it holds)."""
+    out = []
+    end = path.find("/")
+    while end > 0:
+        folder = path[:end]
+        if within is not None and folder not in within:
+            break
+        out.append(folder)
+        end = path.find("/", end + 1)
+    return out
 
 
 @contextmanager

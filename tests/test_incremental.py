@@ -11,8 +11,8 @@ import pytest
 from conftest import XIAMEN, build_into, copy_project
 
 from budgetsite import cache
-from budgetsite.incremental import folders_of, keep_unchanged, unit_folders
-from budgetsite.writer import SiteWriter
+from budgetsite.incremental import keep_unchanged, unit_folders
+from budgetsite.writer import SiteWriter, folders_of
 
 OTHER = "putuo-justice-bureau-2026"
 
