@@ -71,12 +71,14 @@ def unit_folders(name: str, files: list[str]) -> set[str] | None:
 
 def files_below(root: Path, folder: str) -> set[str] | None:
     """Every file below `root/folder`, as paths relative to `root`; None where anything there is not a plain
-    file or folder. Names only: the directory entries say which is which, so no file is opened or stat'ed."""
+    file or folder. Names only: the directory entries say which is which, so no file is opened or stat'ed;
+    and plain strings, not Paths (a rebuild at 1,000 budgets lists 40,000 folders)."""
     out: set[str] = set()
+    base = f"{root}/"
     stack = [folder]
     while stack:
         current = stack.pop()
-        with os.scandir(root / current) as entries:
+        with os.scandir(base + current) as entries:
             for entry in entries:
                 path = f"{current}/{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
@@ -95,7 +97,8 @@ def keep_folders(candidates: dict[str, list[str]], live: Path, writer: SiteWrite
     chosen = set()
     for name, files in candidates.items():
         folders = unit_folders(name, files)
-        if not folders or any((writer.root / f).exists() or not (live / f).is_dir() for f in folders):
+        if not folders or any(os.path.lexists(f"{writer.root}/{f}") or not os.path.isdir(f"{live}/{f}")
+                              for f in folders):
             continue
         found = {folder: files_below(live, folder) for folder in sorted(folders)}
         below = [f for f in found.values() if f is not None]

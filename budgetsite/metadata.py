@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from . import urls
+from . import cache, urls
 from .corpus import name_and_title
 from .model import Budget, BudgetSummary, Table, Text
 
@@ -69,6 +70,17 @@ def dataset_jsonld(budget: Budget, site_url: str, lang: str, epoch: int, table: 
         "distribution": distribution([("zip", urls.bundle(budget.slug)), ("json", urls.datapackage(budget.slug)),
                                       ("xlsx", urls.workbook(budget.slug))]),
     }
+
+
+# What the catalog and the lists of documents (publishers, a region's, its data pages) show of a document: its
+# summary but its key figures and coded rows.
+METADATA_FACET = "metadata"
+
+
+def metadata_key(summary: BudgetSummary) -> str:
+    """A digest of the document's metadata and total: every field of its summary but its key figures and coded
+    rows (a new field counts until it is left out here)."""
+    return cache.combine(repr(replace(summary, figures=None, lines=(), facet_keys={})))
 
 
 def dcat_catalog(budgets: list[BudgetSummary], site_url: str, epoch: int, site_name: Text) -> dict[str, Any]:

@@ -358,3 +358,7 @@ class BudgetSummary:
     region_id: str = ""
     figures: Any = None  # its KeyFigures (figures.py), for the comparisons across documents
     lines: tuple[CodedLine, ...] = ()  # every coded row, for the pages about each code
+    # A digest of each part of the document a site page may show alone (a code's rows: classified.code_facet;
+    # its metadata: metadata.METADATA_FACET): a rebuild keeps such a page while none of its documents changed
+    # the part it shows.
+    facet_keys: dict[str, str] = field(default_factory=dict)

@@ -13,12 +13,12 @@ from markupsafe import Markup, escape
 from . import charts, urls
 from .across import PARTS, GroupFigures, common_unit, convert, group_figures
 from .catalogue import Catalogue
-from .classified import SCHEMES, Code, CodeSection, code_sections, coded_scheme, codes, fill, split_section
+from .classified import SCHEMES, Code, CodeSection, code_facet, code_sections, coded_scheme, codes, fill, split_section
 from .directory import Group, Publisher, Region, regions
 from .english import translated
 from .figures import BY_ECONOMIC, BY_FUNCTION, compare, key_figures
 from .i18n import UI
-from .metadata import dataset_jsonld
+from .metadata import METADATA_FACET, dataset_jsonld
 from .model import Amount, Budget, BudgetSummary, Table, Text, ValidationResult, code_label
 from .outturn import StatedCompletion, plan_actual, stated_completion
 from .render import Page, markdown_html
@@ -294,7 +294,8 @@ def code_pages(code: Code, children: tuple[Code, ...], catalogue: Catalogue, ui:
                        {"code": code, "children": children if first else (), "entries": entries,
                         "sections": shown, "number": number,
                         "paths": paths[lang], "indexed": first},  # the code's first page is the one to find
-                       sources=tuple(u.budget.slug for s in shown for u in s.uses), shape=shape)
+                       sources=tuple(u.budget.slug for s in shown for u in s.uses), shape=shape,
+                       facet=code_facet(code.scheme, code.code))
                   for lang in urls.LANGS]
     return pages
 
@@ -351,19 +352,26 @@ def departments_pages(region_list: tuple[Region, ...], totals: Any, ui: UI) -> l
                 sections.setdefault(r.id, (r, []))[1].append(p)
             out.append(Page(paths[n - 1], "departments.html", lang, titled(title, n, ui),
                             {"totals": totals, "sections": list(sections.values()), "count": len(everyone),
-                             "number": n, "paths": paths, "indexed": n == 1}))
+                             "number": n, "paths": paths, "indexed": n == 1},
+                            sources=tuple(d.slug for _, p in chunk for d in p.documents), facet=METADATA_FACET,
+                            shape=repr((totals.unit, totals.places, len(everyone), len(shown),
+                                        [(r.id, r.name) for r, _ in sections.values()]))))
     return out
 
 
 def region_pages(region: Region, totals: Any, ui: UI) -> list[Page]:
     """A region's publishers (PUBLISHERS_PER_PAGE to a page) and, on its first page, its comparisons."""
     shown = paged(region.publishers, PUBLISHERS_PER_PAGE)
+    # Besides its publishers' documents as listed, a page shows the region's counts and comparisons.
+    shape = repr((totals.unit, totals.places, region.name, len(region.publishers), region.documents, len(shown),
+                  [(g.year, g.kind, g.region, len(g.documents)) for g in region.groups]))
     out = []
     for lang in urls.LANGS:
         paths = tuple(urls.region(lang, region.id, n) for n in range(1, len(shown) + 1))
         out += [Page(paths[n - 1], "region.html", lang, titled(region.name, n, ui),
                      {"totals": totals, "region": region, "publishers": chunk, "number": n, "paths": paths,
-                      "indexed": n == 1}) for n, chunk in enumerate(shown, 1)]
+                      "indexed": n == 1}, sources=tuple(d.slug for p in chunk for d in p.documents),
+                     facet=METADATA_FACET, shape=shape) for n, chunk in enumerate(shown, 1)]
     return out
 
 
@@ -377,7 +385,8 @@ def data_region_pages(region: Region, ui: UI) -> list[Page]:
         paths = tuple(urls.data_region(lang, region.id, n) for n in range(1, len(shown) + 1))
         out += [Page(paths[n - 1], "data_region.html", lang, titled(title, n, ui),
                      {"region": region, "budgets": chunk, "number": n, "paths": paths, "indexed": n == 1},
-                     sources=tuple(d.slug for d in chunk), shape=repr((region.name, len(documents), len(shown))))
+                     sources=tuple(d.slug for d in chunk), shape=repr((region.name, len(documents), len(shown))),
+                     facet=METADATA_FACET)
                 for n, chunk in enumerate(shown, 1)]
     return out
 

@@ -53,8 +53,10 @@ def plan_build(config: SiteConfig, hashes: cache.FileHashes | None = None) -> Pl
     reference = cache.digest_tree(config.reference, hashes)
     folders = tuple(discover(config.datasets))
     keys = {f.name: cache.combine(code, reference, cache.digest_tree(f, hashes)) for f in folders}
-    site_key = cache.combine(code, cache.digest_tree(config.templates, hashes), cache.digest_tree(config.i18n, hashes),
-                             config.site_url, config.base_path, str(config.build_epoch))
+    # The reference too: a page keyed on part of a document (a code's rows) still names table kinds and terms.
+    site_key = cache.combine(code, reference, cache.digest_tree(config.templates, hashes),
+                             cache.digest_tree(config.i18n, hashes), config.site_url, config.base_path,
+                             str(config.build_epoch))
     build_key = cache.combine(site_key, *(f"{k}={v}" for k, v in sorted(keys.items())))
     return Plan(folders, keys, site_key, build_key)
 

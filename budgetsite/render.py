@@ -37,6 +37,7 @@ class Page:
     # short text). A rebuild keeps the page when neither changed. None: it depends on every document.
     sources: tuple[str, ...] | None = None
     shape: str = ""
+    facet: str = ""  # the part of each source the page shows (a code's rows), where it is not all of it
 
 
 def markdown_html(source: str, heading_offset: int = 0, lang: str = "zh") -> Markup:

@@ -1,11 +1,12 @@
 """The pages and files about the whole corpus: home, regions, publishers, comparisons, codes, years, the data
-page, search page, catalog, sitemap, robots.txt, assets, and the corpus-wide amounts. Rendered on every build
-from the budgets' small summaries and corpus parts, never from the budgets themselves."""
+page, search page, catalog, sitemap, robots.txt, assets, and the corpus-wide amounts. Made from the budgets'
+small summaries and corpus parts, never from the budgets themselves; a page built from a few documents, the
+catalog and the sitemap are kept from the live site while what they show did not change."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import rcssmin
 from . import cache, corpus, urls
 from .config import SiteConfig
 from .incremental import keep_unchanged
-from .metadata import dcat_catalog, iso_date
+from .metadata import METADATA_FACET, dcat_catalog, iso_date
 from .model import BudgetSummary
 from .pages import site_pages
 from .pool import run_tasks
@@ -44,11 +45,18 @@ class SiteWide:
     kept: set[str]  # the files kept from the live site instead of rendered
 
 
-def page_key(page: Page, site_key: str, summary_keys: dict[str, str]) -> str | None:
+def page_key(page: Page, site_key: str, source_key: Callable[[str, str], str]) -> str | None:
     """What a page built from a few documents depends on; None for a page built from them all."""
     if page.sources is None:
         return None
-    return cache.combine(site_key, page.path, page.shape, *(summary_keys[slug] for slug in page.sources))
+    return cache.combine(site_key, page.path, page.shape, *(source_key(slug, page.facet) for slug in page.sources))
+
+
+def source_keys(summaries: list[BudgetSummary], keys: list[str]) -> Callable[[str, str], str]:
+    """A document's key for a page: its whole summary's, or only what the page shows of it (its facet)."""
+    whole = {s.slug: key for s, key in zip(summaries, keys, strict=True)}
+    facets = {s.slug: s.facet_keys for s in summaries}
+    return lambda slug, facet: facets[slug][facet] if facet else whole[slug]
 
 
 def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources: tuple[Path, list[str]],
@@ -65,8 +73,14 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources:
     collisions = sorted({urls.file_of(p.path) for p in pages} & owned)
     if collisions:
         raise BuildFailed(f"a dataset's pages collide with site pages: {', '.join(collisions[:5])}")
-    summary_keys = {s.slug: key for s, key in zip(summaries, sources[1], strict=True)}
-    keys = {urls.file_of(p.path): key for p in pages if (key := page_key(p, site_key, summary_keys)) is not None}
+    source_key = source_keys(summaries, sources[1])
+    keys = {urls.file_of(p.path): key for p in pages if (key := page_key(p, site_key, source_key)) is not None}
+    # The catalog (10 MB at 1,000 documents) and the sitemap are kept too while what they list is the same.
+    keys[urls.CATALOG] = cache.combine(site_key, urls.CATALOG,
+                                       *(source_key(s.slug, METADATA_FACET) for s in summaries))
+    all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
+    if config.site_url:  # a sitemap lists absolute URLs only
+        keys[urls.SITEMAP] = cache.combine(site_key, urls.SITEMAP, *all_pages)
     reused: set[str] = set()
     if kept is not None:
         unchanged = {f for f, key in keys.items() if kept.keys.get(f) == key}
@@ -84,11 +98,12 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources:
             writer.adopt(written)
     for name in ASSETS:
         writer.write_bytes(f"assets/{name}", asset(config.templates / "assets" / name))
-    write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch, site_name))
+    if urls.CATALOG not in reused:
+        write_json(writer, urls.CATALOG, dcat_catalog(summaries, config.site_url, config.build_epoch, site_name))
     robots = "User-agent: *\nAllow: /\n"
-    if config.site_url:  # a sitemap lists absolute URLs only
-        all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
-        writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
+    if config.site_url:
+        if urls.SITEMAP not in reused:
+            writer.write_text(urls.SITEMAP, sitemap(all_pages, config))
         robots += f"Sitemap: {urls.absolute(config.site_url, urls.SITEMAP)}\n"
     writer.write_text(urls.ROBOTS, robots)
     return SiteWide([urls.file_of(p.path) for p in pages if p.context.get("indexed")], keys, reused)

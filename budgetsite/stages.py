@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache, corpus
 from .catalogue import Catalogue, load_catalogue
-from .classified import coded_lines
+from .classified import code_facet_keys, coded_lines
 from .config import SiteConfig
 from .directory import publishers
 from .figures import key_figures
 from .incremental import Unit, files_below, render_units
+from .metadata import METADATA_FACET, metadata_key
 from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
 from .pages import kind_order
 from .pipeline import Validated
@@ -68,13 +69,14 @@ def summarize(result: ValidationResult, catalogue: Catalogue) -> BudgetSummary:
     assert b is not None
     keywords = tuple(b.descriptor.get("keywords", []))
     figures = key_figures(b)
-    return BudgetSummary(
+    summary = BudgetSummary(
         slug=b.slug, department_id=b.department_id, department=b.department, region=b.region, year=b.year,
         document=b.document, title=b.title, description=b.description, licence=dict(b.licence), keywords=keywords,
         total=figures.total,
         resources=tuple(ResourceSummary(r.name, r.path, r.title) for r in b.resources.values()),
         region_id=b.region_id, figures=figures, lines=coded_lines(b, catalogue),
     )
+    return dataclasses.replace(summary, facet_keys={**code_facet_keys(summary), METADATA_FACET: metadata_key(summary)})
 
 
 def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int,

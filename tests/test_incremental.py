@@ -5,11 +5,14 @@ else comes with them."""
 from __future__ import annotations
 
 import gc
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import XIAMEN, build_into, copy_project
 
+from bench.generate import generate, touch_one
 from budgetsite import cache
 from budgetsite.incremental import keep_unchanged, unit_folders
 from budgetsite.writer import SiteWriter, folders_of
@@ -127,25 +130,65 @@ def assert_a_cold_build_makes_the_same_tree(root: Path, site: Path, cold: Path) 
     assert [f for f in rebuilt if rebuilt[f] != fresh[f]] == []
 
 
+def code_pages_of(site: Path) -> list[Path]:
+    return [p for lang in ("zh", "en") for scheme in ("function", "economic")
+            for p in sorted((site / lang / "codes" / scheme).rglob("index.html"))]
+
+
 def test_site_pages_of_other_documents_are_kept_and_the_rebuild_equals_a_cold_build(tmp_path):
-    """A code's, a comparison's or a region's data page that shows none of the changed document's rows comes
-    over from the live site; every other page is rendered again, and the tree is the one a cold build makes."""
+    """A sentence more in one document's narrative: a comparison's page that does not show the document comes
+    over from the live site (one that does is rendered again: the next test). A code's page shows the document's rows with
+    the code, and the lists of documents (a region's, its data pages, the publishers) their metadata and
+    totals, none of which changed: every one comes over, those listing the document too. The tree is the one a
+    cold build makes."""
     root = copy_project(tmp_path / "project", datasets=None)
     site = root / "site"
     code, _, stderr = build_into(root, site)
     assert code == 0, stderr
-    site_pages = [p for top in ("zh", "en") for part in ("codes", "regions", "data")
-                  for p in sorted((site / top / part).rglob("index.html"))]
+
+    def pages(folder: str, pattern: str) -> list[Path]:
+        return [p for lang in ("zh", "en") for p in sorted((site / lang / folder).glob(pattern))]
+
+    code_pages = code_pages_of(site)
+    lists = pages("data", "*/**/index.html") + pages("regions", "*/index.html") + pages("regions", "*/[0-9]/index.html")
+    lists += pages("departments", "index.html") + pages("departments", "page-*/index.html")
+    regions = pages("regions", "*/[0-9][0-9][0-9][0-9]/**/index.html")  # the comparisons, under their year
+    site_pages = code_pages + lists + regions
     before = {p: p.stat().st_ino for p in site_pages}
     add_a_sentence(root)
     code, _, stderr = build_into(root, site)
     assert code == 0, stderr
-    kept = [p for p in site_pages if p.stat().st_ino == before[p]]
+    kept = {p for p in site_pages if p.stat().st_ino == before[p]}
     shows_xiamen = {p for p in site_pages if f"/{XIAMEN}/" in p.read_text(encoding="utf-8")}
-    assert kept and shows_xiamen, "the corpus has pages of each sort"
-    assert not (set(kept) & shows_xiamen), "a page showing the changed document was kept"
-    by_others = [p for p in site_pages if p not in shows_xiamen and "codes/function/" in str(p)]
-    assert by_others and set(by_others) <= set(kept), "code pages of other documents were rendered again"
+    for unchanged_part in (code_pages, lists):
+        assert set(unchanged_part) <= kept and shows_xiamen & set(unchanged_part), "kept, those listing it too"
+    assert regions and set(regions) - shows_xiamen <= kept, "comparisons of other documents come over"
+    assert not (kept & shows_xiamen & set(regions)), "a comparison showing the changed document was kept"
+    assert_a_cold_build_makes_the_same_tree(root, site, tmp_path / "cold")
+
+
+def test_a_changed_figure_renders_again_the_code_pages_it_is_on_and_no_other(tmp_path):
+    """Money moved between two rows of one document (bench/generate.py's touch_one): the pages of those rows'
+    codes are rendered again; every other code page comes over from the live site, the document's other codes'
+    pages too. Which pages changed is read from the pages themselves, and the tree is the one a cold build
+    makes."""
+    root = tmp_path / "corpus"
+    folders = generate(root, 4, seed=2, years=(2024,))
+    site = root / "site"
+    code, _, stderr = build_into(root, site)
+    assert code == 0, stderr
+    before = {p: (p.stat().st_ino, p.read_bytes()) for p in code_pages_of(site)}
+    touched = folders[0].name
+    touch_one(root, touched)
+    code, _, stderr = build_into(root, site)
+    assert code == 0, stderr
+    after = code_pages_of(site)
+    assert after == list(before), "the same code pages"
+    kept = {p for p in after if p.stat().st_ino == before[p][0]}
+    unchanged = {p for p in after if p.read_bytes() == before[p][1]}
+    shows = {p for p in after if f"/{touched}/" in p.read_text(encoding="utf-8")}
+    assert kept == unchanged, "a page is rendered again exactly when what it shows changed"
+    assert shows - kept and shows & kept, "of the pages listing the document, some changed and some did not"
     assert_a_cold_build_makes_the_same_tree(root, site, tmp_path / "cold")
 
 
@@ -175,7 +218,7 @@ def test_the_cycle_collector_is_paused_while_loading_and_comes_back_even_after_a
     assert gc.isenabled()
     before = gc.get_freeze_count()
     with cache.collector_paused(freeze=True):
-        loaded = [{"row": i} for i in range(1000)]
+        loaded = [[i] for i in range(1000)]  # lists: the collector tracks every one
     try:
         assert gc.get_freeze_count() >= before + len(loaded), "what was loaded is left out of later scans"
         assert gc.isenabled()
@@ -185,8 +228,9 @@ def test_the_cycle_collector_is_paused_while_loading_and_comes_back_even_after_a
 
 def test_a_comparison_over_several_pages_keeps_the_pages_of_other_documents(tmp_path, monkeypatch):
     """With a publisher a page, changing one document of a region's comparison renders its page again and
-    keeps the other pages of that comparison, and of the region's data pages; the tree is still the one a
-    cold build makes."""
+    keeps the other pages of that comparison; a region's data pages show no narrative and are all kept, until
+    the document's title changes, when the one listing it is rendered again. The tree is still the one a cold
+    build makes."""
     from budgetsite import pages
 
     monkeypatch.setattr(pages, "DOCUMENTS_PER_COMPARISON", 1)
@@ -199,13 +243,29 @@ def test_a_comparison_over_several_pages_keeps_the_pages_of_other_documents(tmp_
     group = [p for lang in ("zh", "en")
              for p in sorted((site / lang / "regions").glob("*/2025/department-budget/**/index.html"))]
     data = [p for lang in ("zh", "en") for p in sorted((site / lang / "data").glob("*/**/index.html"))]
-    before = {p: p.stat().st_ino for p in group + data}
-    add_a_sentence(root, changed)
-    code, _, stderr = build_into(root, site)
-    assert code == 0, stderr
-    for pages_of in (group, data):
-        shows = {p for p in pages_of if f"/{changed}/" in p.read_text(encoding="utf-8")}
-        kept = {p for p in pages_of if p.stat().st_ino == before[p]}
-        assert shows and len(shows) < len(pages_of), "the document is on some of the pages"
-        assert kept == set(pages_of) - shows, "exactly the pages not showing the changed document were kept"
+
+    def rebuilt(change: Callable[[], None]) -> tuple[set[Path], set[Path]]:
+        """Which pages of the group and of the data pages came over from the live site after `change`."""
+        before = {p: p.stat().st_ino for p in group + data}
+        change()
+        code, _, stderr = build_into(root, site)
+        assert code == 0, stderr
+        return ({p for p in group if p.stat().st_ino == before[p]},
+                {p for p in data if p.stat().st_ino == before[p]})
+
+    shows = {p for p in group + data if f"/{changed}/" in p.read_text(encoding="utf-8")}
+    assert shows & set(group) and shows & set(data) and len(shows) < len(group + data), "on some of the pages"
+    kept_group, kept_data = rebuilt(lambda: add_a_sentence(root, changed))
+    assert kept_group == set(group) - shows, "exactly the comparison pages not showing the changed document"
+    assert kept_data == set(data), "the data pages show no narrative"
+    _, kept_data = rebuilt(lambda: retitle(root, changed))
+    assert kept_data == set(data) - shows, "exactly the data pages not listing the retitled document"
     assert_a_cold_build_makes_the_same_tree(root, site, tmp_path / "cold")
+
+
+def retitle(root: Path, dataset: str) -> None:
+    """A word more in the document's English title: its metadata changes, none of its figures."""
+    path = root / "datasets" / dataset / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["x_i18n"]["en"]["title"] += " (retitled)"
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
