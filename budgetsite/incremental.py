@@ -140,26 +140,31 @@ def keep_unchanged(unchanged: set[str], others: set[str], live: Path, writer: Si
     return kept
 
 
-def render_units(kind: str, units: list[Unit], previous: dict[str, Any], live: Path, writer: SiteWriter,
-                 function: Callable[..., Any], workers: int, stats: Stats | None
-                 ) -> tuple[dict[str, list[str]], set[str]]:
-    """Every unit's files, reused or rendered (in a pool when there are several); and the names rendered.
-    `function(*unit.task)` renders one unit into the staged tree and returns the paths it wrote
-    (with its timings, as a pair, where it keeps them)."""
-    files: dict[str, list[str]] = {}
-    todo = []
+def reuse_units(kind: str, keys: dict[str, str], previous: dict[str, Any], live: Path, writer: SiteWriter,
+                stats: Stats | None) -> dict[str, list[str]]:
+    """The files of each unit (name -> key) whose key is the one the manifest recorded and whose files are
+    all still on the live site: whole folders kept where they can be, else linked one by one."""
     entries = previous.get(kind, {})
     with timed(stats, f"reuse unchanged {kind} (wall)"):
-        unchanged = {u.name: list(entries[u.name]["files"]) for u in units
-                     if u.name in entries and entries[u.name].get("key") == u.key}
+        unchanged = {name: list(entries[name]["files"]) for name, key in keys.items()
+                     if name in entries and entries[name].get("key") == key}
         kept = keep_folders(unchanged, live, writer)
-        for unit in units:
-            reused = unchanged[unit.name] if unit.name in kept else \
-                reuse(entries.get(unit.name), unit.key, live, writer)
-            if reused is None:
-                todo.append(unit)
-            else:
-                files[unit.name] = reused
+        files = {}
+        for name in unchanged:
+            reused = unchanged[name] if name in kept else reuse(entries[name], keys[name], live, writer)
+            if reused is not None:
+                files[name] = reused
+    return files
+
+
+def render_units(kind: str, units: list[Unit], reused: dict[str, list[str]], writer: SiteWriter,
+                 function: Callable[..., Any], workers: int, stats: Stats | None
+                 ) -> tuple[dict[str, list[str]], set[str]]:
+    """Every unit's files: those `reuse_units` found, and the others rendered (in a pool when there are
+    several); and the names rendered. `function(*unit.task)` renders one unit into the staged tree and
+    returns the paths it wrote (with its timings, as a pair, where it keeps them)."""
+    files = {u.name: reused[u.name] for u in units if u.name in reused}
+    todo = [u for u in units if u.name not in reused]
     with timed(stats, f"render {kind} (wall)"):
         done = run_tasks(function, [u.task for u in todo], workers)
     for unit, result in zip(todo, done, strict=True):

@@ -113,20 +113,26 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
         from .search import Indexer, SearchIndexError
         from .units import BuildFailed
 
-        with timed(stats, "validate (wall)"):
-            validated = stages.validate_stage(config, plan, store, workers, stats)  # unchanged: cached briefs
+        validated: Validated | None = None
 
         def report(status: int, outcome: str) -> BuildReport:
+            if validated is None:  # it stopped before every dataset was validated
+                return BuildReport(status, (), len(plan.folders), 0, outcome)
             return BuildReport(status, tuple(validated.findings), len(plan.folders), validated.checks, outcome)
 
-        if exit_status(validated.findings, strict):
-            return report(1, STOPPED)
-        if previous.get("build") == plan.build_key:
-            return report(0, up_to_date(plan, config))
         try:
             with staging(config.output) as staged, Indexer(SiteWriter(staged)) as indexer:
                 writer = indexer.writer
-                rendered = stages.render_stage(config, plan, validated, store, indexer, previous, workers, stats)
+                # The changed datasets validate in worker processes while this one keeps the unchanged budgets.
+                with timed(stats, "validate (wall)"), stages.validation(config, plan, store, workers, stats) as done:
+                    reused = stages.reuse_budgets(plan, previous, config.output, writer, stats) if previous else {}
+                    validated = done()  # unchanged: cached briefs
+                if exit_status(validated.findings, strict):
+                    return report(1, STOPPED)
+                if previous.get("build") == plan.build_key:
+                    return report(0, up_to_date(plan, config))
+                rendered = stages.render_stage(config, plan, validated, store, indexer, previous, workers, stats,
+                                               reused)
                 with timed(stats, "link check (wall)"):
                     problems = broken_links(staged, config.base_path, only=rendered.fresh, tree=writer)
                 if problems:
@@ -140,7 +146,8 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
         except (BuildFailed, SearchIndexError) as exc:
             return report(1, f"error: {exc}\nbuild stopped: the previous site is unchanged")
         except Exception as exc:  # any other failure: report it, keep the previous site, never a traceback
-            return report(1, f"error: the build failed while rendering: {type(exc).__name__}: {exc}\n"
+            stage = "rendering" if validated is not None else "validating"
+            return report(1, f"error: the build failed while {stage}: {type(exc).__name__}: {exc}\n"
                              "build stopped: the previous site is unchanged")
         if use_cache:
             write_manifest(cache_dir, stages.manifest(config, plan, validated, rendered))

@@ -7,8 +7,9 @@ processes over datasets keeps every check and scales with the cores (measured in
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -19,11 +20,23 @@ def run_tasks(function: Callable[..., Any], tasks: list[tuple[Any, ...]], worker
               min_tasks: int = POOL_MIN_TASKS) -> list[Any]:
     """`function(*task)` for every task; in a pool of `workers` processes when there are at least `min_tasks`.
     `function` must be defined at module level, so that the workers can import it."""
-    if len(tasks) < min_tasks or workers < 2:
-        return [function(*task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(partial(settled, function), *zip(*tasks, strict=True),
-                             chunksize=max(1, len(tasks) // (workers * 8))))
+    with started(function, tasks, workers, min_tasks) as results:
+        return results()
+
+
+@contextmanager
+def started(function: Callable[..., Any], tasks: list[tuple[Any, ...]], workers: int,
+            min_tasks: int = POOL_MIN_TASKS) -> Iterator[Callable[[], list[Any]]]:
+    """`function(*task)` for every task, as `run_tasks` runs them, but started in the pool on entering, so
+    that the caller works meanwhile; the function given back waits for the results, in task order. Without
+    a pool the tasks run when it is called."""
+    if not tasks or len(tasks) < min_tasks or workers < 2:
+        yield lambda: [function(*task) for task in tasks]
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        results = pool.map(partial(settled, function), *zip(*tasks, strict=True),
+                           chunksize=max(1, len(tasks) // (workers * 8)))
+        yield lambda: list(results)
 
 
 _SETTLED = False

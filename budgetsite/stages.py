@@ -7,6 +7,8 @@ frictionless, Jinja2 and the rest: an up-to-date build never needs them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,18 +19,19 @@ from .classified import code_facet_keys, coded_lines
 from .config import SiteConfig
 from .directory import publishers
 from .figures import key_figures
-from .incremental import Unit, files_below, render_units
+from .incremental import Unit, files_below, render_units, reuse_units
 from .metadata import METADATA_FACET, metadata_key
 from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
 from .pages import kind_order
 from .pipeline import Validated
-from .pool import run_tasks
+from .pool import started
 from .search import OUTPUT, SITE_SHARDS, Indexer, indexed_digest, search_shard, shard_count, site_shard
 from .sitewide import Kept, write_corpus, write_site_wide
 from .timing import Stats, timed
 from .timing import merge as merge_stats
 from .units import catalogue_of, render_budget, render_department
 from .validate import load_reference, validate_budget
+from .writer import SiteWriter
 
 if TYPE_CHECKING:
     from .pipeline import Plan
@@ -81,15 +84,31 @@ def summarize(result: ValidationResult, catalogue: Catalogue) -> BudgetSummary:
 
 def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int,
                    stats: Stats | None = None) -> Validated:
-    reference_findings = list(load_reference(config.reference).findings)
+    with validation(config, plan, store, workers, stats) as validated:
+        return validated()
+
+
+@contextmanager
+def validation(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int,
+               stats: Stats | None = None) -> Iterator[Callable[[], Validated]]:
+    """The datasets whose results are not stored validated in worker processes, started on entering (even
+    one: the build keeps the unchanged budgets meanwhile); the function given back reads the stored briefs,
+    waits for the workers and reads theirs."""
     stale = [(f, config.reference, store.folder, plan.keys[f.name]) for f in plan.folders
              if not store.has(plan.keys[f.name])]
-    for worker_stats in run_tasks(_validate_into_store, stale, workers):
-        merge_stats(stats, worker_stats)
-    findings, summaries, keys, checks = list(reference_findings), [], {}, 0
+    with started(_validate_into_store, stale, workers, min_tasks=1) as results:
+        yield lambda: validated(config, plan, store, {f.name for f, *_ in stale}, results, stats)
+
+
+def validated(config: SiteConfig, plan: Plan, store: cache.ResultStore, stale: set[str],
+              results: Callable[[], list[Stats]], stats: Stats | None) -> Validated:
+    findings, summaries, keys, checks = list(load_reference(config.reference).findings), [], {}, 0
     with cache.collector_paused(freeze=True):  # the summaries live as long as the build
+        briefs = {f.name: store.load_brief(plan.keys[f.name]) for f in plan.folders if f.name not in stale}
+        for one in results():
+            merge_stats(stats, one)
         for folder in plan.folders:
-            brief = store.load_brief(plan.keys[folder.name])
+            brief = briefs[folder.name] if folder.name in briefs else store.load_brief(plan.keys[folder.name])
             findings += brief.findings
             checks += brief.checks
             if brief.summary is not None:
@@ -113,21 +132,39 @@ class Rendered:
     kept_shards: int  # department search shards kept from the live site
 
 
+def budget_key(plan: Plan, result_key: str) -> str:
+    """What a budget's pages and downloads depend on: its result and everything else every page does."""
+    return cache.combine(plan.site_key, result_key)
+
+
+def reuse_budgets(plan: Plan, previous: dict[str, Any], live: Path, writer: SiteWriter,
+                  stats: Stats | None = None) -> dict[str, list[str]]:
+    """The files of the budgets whose inputs did not change, kept from the live site. Known from the plan
+    alone, so this runs while the changed budgets validate: a budget the last build rendered validated then,
+    and its unchanged inputs validate the same."""
+    keys = {f.name: budget_key(plan, plan.keys[f.name]) for f in plan.folders}
+    return reuse_units("budgets", keys, previous, live, writer, stats)
+
+
 def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore,
-                 indexer: Indexer, previous: dict[str, Any], workers: int, stats: Stats | None = None) -> Rendered:
-    """Render into the indexer's writer; the department shards' search indexes start as soon as their pages
-    are there."""
+                 indexer: Indexer, previous: dict[str, Any], workers: int, stats: Stats | None = None,
+                 reused_budgets: dict[str, list[str]] | None = None) -> Rendered:
+    """Render into the indexer's writer what `reuse_budgets` (given, or run here) did not keep; the
+    department shards' search indexes start as soon as their pages are there."""
     writer = indexer.writer
     staged = writer.root
-    budget_keys = {s.slug: cache.combine(plan.site_key, validated.keys[s.slug]) for s in validated.summaries}
+    if reused_budgets is None:
+        reused_budgets = reuse_budgets(plan, previous, config.output, writer, stats)
+    budget_keys = {s.slug: budget_key(plan, validated.keys[s.slug]) for s in validated.summaries}
     budgets, fresh_budgets = render_units("budgets", [
         Unit(s.slug, budget_keys[s.slug], (config, store.folder, validated.keys[s.slug], staged))
-        for s in validated.summaries], previous, config.output, writer, render_budget, workers, stats)
+        for s in validated.summaries], reused_budgets, writer, render_budget, workers, stats)
     depts = publishers(validated.summaries, kind_order(catalogue_of(config)))
     dept_keys = {d.id: cache.combine(plan.site_key, *(budget_keys[b.slug] for b in d.documents)) for d in depts}
+    reused_depts = reuse_units("departments", dept_keys, previous, config.output, writer, stats)
     dept_files, fresh_depts = render_units("departments", [
         Unit(d.id, dept_keys[d.id], (config, store.folder, d, validated.keys, staged)) for d in depts],
-        previous, config.output, writer, render_department, workers, stats)
+        reused_depts, writer, render_department, workers, stats)
     owned = {p for unit in (budgets, dept_files) for paths in unit.values() for p in paths}
     count = shard_count(sum(1 for p in owned if p.endswith(".html")))
     shards: dict[str, str] = {}

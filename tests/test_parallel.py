@@ -42,3 +42,23 @@ def test_a_worker_freezes_what_outlives_its_first_task():
     for pid, frozen in run_tasks(frozen_and_pid, [(i,) for i in range(16)], workers=2):
         seen.setdefault(pid, []).append(frozen)
     assert any(max(counts) > counts[0] for counts in seen.values()), "after a worker's first task, more is frozen"
+
+
+def pid_and_value(value: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), value
+
+
+def test_started_tasks_run_in_workers_while_the_caller_goes_on():
+    """One task is enough to start the pool; the results come back in task order."""
+    import os
+
+    from budgetsite.pool import started
+
+    with started(pid_and_value, [(7,)], workers=2, min_tasks=1) as results:
+        assert os.getpid() not in {pid for pid, _ in results()}, "the task ran in a worker"
+    with started(pid_and_value, [(i,) for i in range(20)], workers=2) as results:
+        assert [value for _, value in results()] == list(range(20))
+    with started(pid_and_value, [(1,)], workers=1) as results:
+        assert results() == [(os.getpid(), 1)], "no pool with one worker: the task runs in the caller"
