@@ -37,12 +37,13 @@ SITE_SHARD = "site"
 CODES_SHARD = "codes"
 SITE_SHARDS = (CODES_SHARD, SITE_SHARD)
 IGNORED_SECTION = re.compile(rb"<section\b[^>]*\sdata-pagefind-ignore\b[^>]*>.*?</section>", re.S)
-# Pagefind holds every page it indexes in memory (about 160 KB a table page, measured: 610 MB for 3,834) and
-# pays about 0.2 s to start: departments are spread over one index per SHARD_PAGES pages, so that memory stays
-# bounded and a change re-indexes about that many pages, and over at most MAX_SHARDS, the number of indexes
-# the browser merges when it searches.
-SHARD_PAGES = 1000
-MAX_SHARDS = 32
+# Pagefind holds every page it indexes in memory (about 160 KB a table page, measured: 610 MB for 3,834),
+# pays about 0.2 s to start and then some 2.5 ms a page on two cores: departments are spread over one index
+# per SHARD_PAGES pages, so that memory stays bounded and a change re-indexes about that many pages (1.3 s),
+# and over at most MAX_SHARDS, the number of indexes the browser merges (at once: assets/search.js) when it
+# searches.
+SHARD_PAGES = 500
+MAX_SHARDS = 64
 # Amounts are not indexed: search finds words (publishers, items, programmes), the figures are in the tables
 # and downloads; leaving them out saves a quarter of Pagefind's time and of the index. A data table's amounts
 # are its cells without a class (table.amounts: a text cell's class names its column).

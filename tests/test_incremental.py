@@ -137,10 +137,10 @@ def code_pages_of(site: Path) -> list[Path]:
 
 def test_site_pages_of_other_documents_are_kept_and_the_rebuild_equals_a_cold_build(tmp_path):
     """A sentence more in one document's narrative: a comparison's page that does not show the document comes
-    over from the live site (one that does is rendered again: the next test). A code's page shows the document's rows with
-    the code, and the lists of documents (a region's, its data pages, the publishers) their metadata and
-    totals, none of which changed: every one comes over, those listing the document too. The tree is the one a
-    cold build makes."""
+    over from the live site (one that does is rendered again: see below). A code's page shows the document's
+    rows with the code, and the lists of documents (a region's, its data pages, the publishers) their
+    metadata and totals, none of which changed: every one comes over, those listing the document too. The
+    tree is the one a cold build makes."""
     root = copy_project(tmp_path / "project", datasets=None)
     site = root / "site"
     code, _, stderr = build_into(root, site)
