@@ -123,10 +123,16 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
         try:
             with staging(config.output) as staged, Indexer(SiteWriter(staged)) as indexer:
                 writer = indexer.writer
-                # The changed datasets validate in worker processes while this one keeps the unchanged budgets.
-                with timed(stats, "validate (wall)"), stages.validation(config, plan, store, workers, stats) as done:
-                    reused = stages.reuse_budgets(plan, previous, config.output, writer, stats) if previous else {}
-                    validated = done()  # unchanged: cached briefs
+                # The changed datasets validate in a worker process and another lists the unchanged budgets'
+                # live folders, while this one reads the stored briefs and then keeps those budgets.
+                reused: dict[str, list[str]] = {}
+
+                def keep_unchanged() -> None:
+                    reused.update(stages.reuse_budgets(plan, previous, config.output, writer, stats, listed()))
+
+                with (timed(stats, "validate (wall)"), stages.validation(config, plan, store, workers, stats) as done,
+                      stages.unchanged_budgets_listed(plan, previous, config.output, workers) as listed):
+                    validated = done(keep_unchanged)
                 if exit_status(validated.findings, strict):
                     return report(1, STOPPED)
                 if previous.get("build") == plan.build_key:

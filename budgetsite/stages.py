@@ -19,7 +19,7 @@ from .classified import code_facet_keys, coded_lines
 from .config import SiteConfig
 from .directory import publishers
 from .figures import key_figures
-from .incremental import Unit, files_below, render_units, reuse_units
+from .incremental import Unit, files_below, matching_folders, render_units, reuse_units, unchanged_units
 from .metadata import METADATA_FACET, metadata_key
 from .model import BudgetSummary, Finding, ResourceSummary, ValidationResult
 from .pages import kind_order
@@ -82,29 +82,26 @@ def summarize(result: ValidationResult, catalogue: Catalogue) -> BudgetSummary:
     return dataclasses.replace(summary, facet_keys={**code_facet_keys(summary), METADATA_FACET: metadata_key(summary)})
 
 
-def validate_stage(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int,
-                   stats: Stats | None = None) -> Validated:
-    with validation(config, plan, store, workers, stats) as validated:
-        return validated()
-
-
 @contextmanager
 def validation(config: SiteConfig, plan: Plan, store: cache.ResultStore, workers: int,
-               stats: Stats | None = None) -> Iterator[Callable[[], Validated]]:
+               stats: Stats | None = None) -> Iterator[Callable[[Callable[[], object]], Validated]]:
     """The datasets whose results are not stored validated in worker processes, started on entering (even
     one: the build keeps the unchanged budgets meanwhile); the function given back reads the stored briefs,
-    waits for the workers and reads theirs."""
+    runs its argument (the caller's own work while the workers run), waits for the workers and reads their
+    briefs."""
     stale = [(f, config.reference, store.folder, plan.keys[f.name]) for f in plan.folders
              if not store.has(plan.keys[f.name])]
     with started(_validate_into_store, stale, workers, min_tasks=1) as results:
-        yield lambda: validated(config, plan, store, {f.name for f, *_ in stale}, results, stats)
+        yield lambda meanwhile: validated(config, plan, store, {f.name for f, *_ in stale}, results, meanwhile,
+                                          stats)
 
 
 def validated(config: SiteConfig, plan: Plan, store: cache.ResultStore, stale: set[str],
-              results: Callable[[], list[Stats]], stats: Stats | None) -> Validated:
+              results: Callable[[], list[Stats]], meanwhile: Callable[[], object], stats: Stats | None) -> Validated:
     findings, summaries, keys, checks = list(load_reference(config.reference).findings), [], {}, 0
     with cache.collector_paused(freeze=True):  # the summaries live as long as the build
         briefs = {f.name: store.load_brief(plan.keys[f.name]) for f in plan.folders if f.name not in stale}
+        meanwhile()
         for one in results():
             merge_stats(stats, one)
         for folder in plan.folders:
@@ -137,13 +134,27 @@ def budget_key(plan: Plan, result_key: str) -> str:
     return cache.combine(plan.site_key, result_key)
 
 
+def plan_budget_keys(plan: Plan) -> dict[str, str]:
+    """Every budget's key, known from the plan alone: a budget the last build rendered validated then, and
+    its unchanged inputs validate the same, so the unchanged ones are known before any validation."""
+    return {f.name: budget_key(plan, plan.keys[f.name]) for f in plan.folders}
+
+
+@contextmanager
+def unchanged_budgets_listed(plan: Plan, previous: dict[str, Any], live: Path,
+                             workers: int) -> Iterator[Callable[[], dict[str, list[str]]]]:
+    """The live folders of the unchanged budgets listed in a worker process (incremental.matching_folders),
+    started on entering; the function given back waits for the list."""
+    candidates = unchanged_units("budgets", plan_budget_keys(plan), previous)
+    with started(matching_folders, [(candidates, live)] if candidates else [], workers, min_tasks=1) as results:
+        yield lambda: results()[0] if candidates else {}
+
+
 def reuse_budgets(plan: Plan, previous: dict[str, Any], live: Path, writer: SiteWriter,
-                  stats: Stats | None = None) -> dict[str, list[str]]:
-    """The files of the budgets whose inputs did not change, kept from the live site. Known from the plan
-    alone, so this runs while the changed budgets validate: a budget the last build rendered validated then,
-    and its unchanged inputs validate the same."""
-    keys = {f.name: budget_key(plan, plan.keys[f.name]) for f in plan.folders}
-    return reuse_units("budgets", keys, previous, live, writer, stats)
+                  stats: Stats | None = None, matching: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """The files of the budgets whose inputs did not change, kept from the live site; `matching`, where
+    `unchanged_budgets_listed` made it, spares the walk over their folders."""
+    return reuse_units("budgets", plan_budget_keys(plan), previous, live, writer, stats, matching)
 
 
 def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore,
