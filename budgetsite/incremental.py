@@ -35,6 +35,12 @@ def read_manifest(cache_dir: Path, output: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("output") == str(output) and output.is_dir() else {}
 
 
+def forget_manifest(cache_dir: Path, output: Path) -> None:
+    """Remove the manifest describing `output`, once a build that keeps none has published there."""
+    if read_manifest(cache_dir, output):
+        (cache_dir / MANIFEST).unlink()
+
+
 def write_manifest(cache_dir: Path, data: dict[str, Any]) -> None:
     write_file(cache_dir / MANIFEST, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 

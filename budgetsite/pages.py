@@ -287,7 +287,8 @@ def code_pages(code: Code, children: tuple[Code, ...], catalogue: Catalogue, ui:
     pages = []
     for number, shown in enumerate(packed, 1):
         first = number == 1
-        shape = repr((code.name, len(code.uses), code.parent, len(packed), number,
+        # A section's id names its part, which depends on how its earlier rows split, maybe on other pages.
+        shape = repr((code.name, len(code.uses), code.parent, len(packed), number, [s.id for s in shown],
                       [(e.section.id, e.section.region, e.documents, e.page) for e in entries] if first else (),
                       [(c.code, c.name, len(c.uses)) for c in children] if first else ()))
         pages += [Page(paths[lang][number - 1], "code.html", lang, titled(title, number, ui),

@@ -3,12 +3,14 @@
 Read top to bottom:
 
 1. plan: hash every input (datasets, reference data, templates, catalogs, code, settings);
-2. validate: datasets whose hash is new are validated (in a process pool when there are several), the
-   others come from the result store; any error stops the build before `site/` is touched;
-3. render into a staging folder beside `site/` (units.py): a budget or department whose inputs did not
-   change since the last build keeps its folders of the live site (incremental.py), the others are
-   rendered in a pool; the department shards of the search index start in a thread as soon as their
-   pages are there (search.Indexer); then the site-wide pages and the corpus-wide amounts (sitewide.py);
+2. validate, with a staging folder beside `site/` open: datasets whose hash is new are validated in worker
+   processes, the others' briefs come from the result store; meanwhile a budget whose inputs did not change
+   since the last build keeps its folders of the live site (listed by another worker, incremental.py); any
+   error stops the build before `site/` is touched;
+3. render into the staging folder (units.py): a department whose inputs did not change keeps its folders
+   too, the other budgets and departments are rendered in a pool; the department shards of the search
+   index start in a thread as soon as their pages are there (search.Indexer); then the site-wide pages and
+   the corpus-wide amounts (sitewide.py);
 4. check the staged tree (links of everything rendered now), index the site-wide pages for search, wait
    for the indexes, move the kept folders in and swap it in.
 
@@ -31,7 +33,7 @@ from pathlib import Path
 from . import cache
 from .config import SiteConfig
 from .findings import exit_status
-from .incremental import read_manifest, write_manifest
+from .incremental import forget_manifest, read_manifest, write_manifest
 from .linkcheck import broken_links
 from .model import BudgetSummary, Finding
 from .paths import discover
@@ -127,18 +129,18 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
                 # live folders, while this one reads the stored briefs and then keeps those budgets.
                 reused: dict[str, list[str]] = {}
 
-                def keep_unchanged() -> None:
+                def keep_unchanged_budgets() -> None:
                     reused.update(stages.reuse_budgets(plan, previous, config.output, writer, stats, listed()))
 
                 with (timed(stats, "validate (wall)"), stages.validation(config, plan, store, workers, stats) as done,
                       stages.unchanged_budgets_listed(plan, previous, config.output, workers) as listed):
-                    validated = done(keep_unchanged)
+                    validated = done(keep_unchanged_budgets)
                 if exit_status(validated.findings, strict):
                     return report(1, STOPPED)
                 if previous.get("build") == plan.build_key:
                     return report(0, up_to_date(plan, config))
-                rendered = stages.render_stage(config, plan, validated, store, indexer, previous, workers, stats,
-                                               reused)
+                rendered = stages.render_stage(config, plan, validated, store, indexer, previous, workers, reused,
+                                               stats)
                 with timed(stats, "link check (wall)"):
                     problems = broken_links(staged, config.base_path, only=rendered.fresh, tree=writer)
                 if problems:
@@ -152,12 +154,14 @@ def build(config: SiteConfig, strict: bool = False, use_cache: bool = True, work
         except (BuildFailed, SearchIndexError) as exc:
             return report(1, f"error: {exc}\nbuild stopped: the previous site is unchanged")
         except Exception as exc:  # any other failure: report it, keep the previous site, never a traceback
-            stage = "rendering" if validated is not None else "validating"
-            return report(1, f"error: the build failed while {stage}: {type(exc).__name__}: {exc}\n"
+            stage = "while rendering" if validated is not None else "before rendering"
+            return report(1, f"error: the build failed {stage}: {type(exc).__name__}: {exc}\n"
                              "build stopped: the previous site is unchanged")
         if use_cache:
             write_manifest(cache_dir, stages.manifest(config, plan, validated, rendered))
             store.prune(set(plan.keys.values()))
+        else:  # the cached build's manifest no longer describes the site: it must not keep anything of it
+            forget_manifest(config.root / ".cache", config.output)
         discard(replaced, wait=not use_cache)
     count = len(validated.summaries)
     return report(0, f"built {count} budget(s) into {config.output}: {count - rendered.reused} rendered, "

@@ -150,22 +150,20 @@ def unchanged_budgets_listed(plan: Plan, previous: dict[str, Any], live: Path,
         yield lambda: results()[0] if candidates else {}
 
 
-def reuse_budgets(plan: Plan, previous: dict[str, Any], live: Path, writer: SiteWriter,
-                  stats: Stats | None = None, matching: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
-    """The files of the budgets whose inputs did not change, kept from the live site; `matching`, where
-    `unchanged_budgets_listed` made it, spares the walk over their folders."""
+def reuse_budgets(plan: Plan, previous: dict[str, Any], live: Path, writer: SiteWriter, stats: Stats | None,
+                  matching: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The files of the budgets whose inputs did not change, kept from the live site; `matching`, made by
+    `unchanged_budgets_listed`, spares the walk over their folders."""
     return reuse_units("budgets", plan_budget_keys(plan), previous, live, writer, stats, matching)
 
 
 def render_stage(config: SiteConfig, plan: Plan, validated: Validated, store: cache.ResultStore,
-                 indexer: Indexer, previous: dict[str, Any], workers: int, stats: Stats | None = None,
-                 reused_budgets: dict[str, list[str]] | None = None) -> Rendered:
-    """Render into the indexer's writer what `reuse_budgets` (given, or run here) did not keep; the
-    department shards' search indexes start as soon as their pages are there."""
+                 indexer: Indexer, previous: dict[str, Any], workers: int, reused_budgets: dict[str, list[str]],
+                 stats: Stats | None = None) -> Rendered:
+    """Render into the indexer's writer what `reuse_budgets` did not keep; the department shards' search
+    indexes start as soon as their pages are there."""
     writer = indexer.writer
     staged = writer.root
-    if reused_budgets is None:
-        reused_budgets = reuse_budgets(plan, previous, config.output, writer, stats)
     budget_keys = {s.slug: budget_key(plan, validated.keys[s.slug]) for s in validated.summaries}
     budgets, fresh_budgets = render_units("budgets", [
         Unit(s.slug, budget_keys[s.slug], (config, store.folder, validated.keys[s.slug], staged))

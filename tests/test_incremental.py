@@ -103,6 +103,19 @@ def test_a_stray_file_in_a_live_folder_does_not_come_over(built):
     assert inodes(site, OTHER) == before, "the budget's own files still come over, one by one"
 
 
+def test_a_build_without_the_cache_makes_the_next_one_keep_nothing(built):
+    """The manifest describes what the cached build published; once a build with --no-cache has replaced the
+    site, keeping anything by it could bring back what that build changed."""
+    root, site = built
+    add_a_sentence(root)
+    code, _, stderr = build_into(root, site, "--no-cache")
+    assert code == 0, stderr
+    assert not (root / ".cache" / "manifest.json").exists()
+    code, stdout, stderr = build_into(root, site)
+    assert code == 0, stderr
+    assert "0 unchanged and reused" in stdout, stdout
+
+
 def test_an_up_to_date_build_reports_its_findings_from_the_manifest_alone(built):
     root, site = built
     _, first, _ = build_into(root, site)

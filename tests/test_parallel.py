@@ -50,7 +50,7 @@ def pid_and_value(value: int) -> tuple[int, int]:
     return os.getpid(), value
 
 
-def test_started_tasks_run_in_workers_while_the_caller_goes_on():
+def test_started_tasks_run_in_workers_and_come_back_in_order():
     """One task is enough to start the pool; the results come back in task order."""
     import os
 
