@@ -46,8 +46,9 @@ def settled(function: Callable[..., Any], *task: Any) -> Any:
     """Worker: `function(*task)`; before a worker's second task, what is still alive (the libraries the first
     imported, compiled schemas and templates) is frozen out of the cycle collector's scans, which otherwise
     go over it again and again: pages and frictionless took a fifth less time with the collector off.
-    Garbage is collected first, so nothing of the first task stays but what it returned. Not after the first task: a
-    worker with one task to do (a rebuild's changed budget) would make the build wait for the collection."""
+    Garbage is collected first, so nothing of the first task stays but what it returned. Not after the first
+    task: a worker with one task to do (a rebuild's changed budget) would make the build wait for the
+    collection."""
     global _TASKS_RUN
     if _TASKS_RUN == 1:
         gc.collect()

@@ -78,8 +78,9 @@ def write_site_wide(writer: SiteWriter, summaries: list[BudgetSummary], sources:
     # The catalog (10 MB at 1,000 documents) and the sitemap are kept too while what they list is the same.
     keys[urls.CATALOG] = cache.combine(site_key, urls.CATALOG,
                                        *(source_key(s.slug, METADATA_FACET) for s in summaries))
-    all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
+    all_pages: list[str] = []
     if config.site_url:  # a sitemap lists absolute URLs only
+        all_pages = sorted({urls.file_of(p.path) for p in pages} | {f for f in owned if f.endswith("index.html")})
         keys[urls.SITEMAP] = cache.combine(site_key, urls.SITEMAP, *all_pages)
     reused: set[str] = set()
     if kept is not None:
